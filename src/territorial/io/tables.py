@@ -1,0 +1,244 @@
+"""Tables keyed by territory code: CSV, XLSX and Parquet, INSEE layouts included.
+
+INSEE's files (e.g. the *base du comparateur de territoires*) use ``;`` as
+separator, ``CODGEO`` as key, a decimal comma, latin-1 or UTF-8, and markers
+such as ``s`` (statistical secret) or ``nd`` (not available) for missing
+values. Spreadsheets mangle codes (``01001`` becomes ``1001`` or ``1001.0``).
+:func:`read_table` handles all of this and reports every change it made.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from territorial.errors import (
+    ColumnNotFoundError,
+    InvalidArgumentError,
+    UnsupportedFormatError,
+)
+
+__all__ = ["CODE_CANDIDATES", "MISSING_MARKERS", "TableReport", "read_table", "repair_codes"]
+
+#: Column names recognised as territory codes, in order of preference (case-insensitive).
+CODE_CANDIDATES = (
+    "CODGEO", "code", "INSEE_COM", "code_insee", "codeinsee", "DEPCOM", "COM", "code_commune",
+    "INSEE_DEP", "INSEE_REG", "SIREN_EPCI", "EPCI", "DEP", "REG", "geoid", "fips",
+)  # fmt: skip
+#: Cell values read as missing (INSEE's secret and not-available markers among them).
+MISSING_MARKERS = ("", "s", "nd", "n.d.", "NA", "N/A", "nan", "NaN", "-", "\\N", "secret")
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet")
+
+_NUMBER = re.compile(r"^\s*-?(\d{1,3}([ \u00a0\u202f.]\d{3})+|\d+)([.,]\d+)?([eE][-+]?\d+)?\s*$")
+
+
+@dataclass
+class TableReport:
+    """What :func:`read_table` found and changed."""
+
+    path: str
+    rows: int
+    code_column: str
+    encoding: str | None = None
+    separator: str | None = None
+    decimal_comma_columns: list[str] = field(default_factory=list)
+    missing_per_column: dict[str, int] = field(default_factory=dict)
+    repaired_codes: int = 0
+    repaired_examples: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report as short sentences."""
+        out = [f"{self.rows} rows read from {self.path} (key column {self.code_column!r})"]
+        if self.encoding:
+            out.append(f"encoding {self.encoding}, separator {self.separator!r}")
+        if self.decimal_comma_columns:
+            out.append(f"decimal commas converted in {len(self.decimal_comma_columns)} columns")
+        missing = {k: v for k, v in self.missing_per_column.items() if v}
+        if missing:
+            detail = ", ".join(f"{k}: {v}" for k, v in missing.items())
+            out.append(f"missing or secret values set to NaN: {detail}")
+        if self.repaired_codes:
+            ex = ", ".join(f"{a!r}->{b!r}" for a, b in self.repaired_examples)
+            out.append(f"{self.repaired_codes} codes repaired (leading zeros restored; e.g. {ex})")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def repair_codes(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Series, int, list]:
+    """Restore codes mangled by spreadsheets: ``1001`` or ``1001.0`` become ``01001``.
+
+    Parameters
+    ----------
+    codes
+        Codes as read (strings, integers or floats).
+    width
+        Expected width of numeric codes; default: the most common width (the
+        larger one on a tie).
+
+    Returns
+    -------
+    codes, n_repaired, examples
+        The repaired codes (strings), how many changed and up to three examples.
+
+    Examples
+    --------
+    >>> repair_codes(pd.Series(["1001", "1001.0", "2A004", "69123"]))[0].tolist()
+    ['01001', '01001', '2A004', '69123']
+    """
+    original = codes.astype("string").str.strip()
+    text = original.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    if width is None:
+        lengths = text.dropna().str.len()
+        counts = lengths.value_counts()
+        width = int(counts[counts == counts.max()].index.max()) if len(counts) else 0
+    numeric = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    short = numeric & (text.str.len() < width)
+    text = text.where(~short, text.str.zfill(width))
+    changed = (text != original).fillna(False).astype(bool)
+    examples = list(zip(original[changed].head(3), text[changed].head(3), strict=True))
+    return text.astype(str).where(text.notna(), None), int(changed.sum()), examples
+
+
+def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """Decode with the given encoding, else UTF-8, else cp1252/latin-1 (French files)."""
+    if encoding:
+        return raw.decode(encoding), encoding
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _sniff_separator(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
+    except csv.Error:
+        return ";" if sample.count(";") > sample.count(",") else ","
+
+
+def _find_code_column(columns: list[str], code: str | None) -> str:
+    if code is not None:
+        if code not in columns:
+            raise ColumnNotFoundError("code", code, columns)
+        return code
+    lowered = {c.lower(): c for c in columns}
+    for candidate in CODE_CANDIDATES:
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    raise InvalidArgumentError(
+        "code", None, f"the name of the code column (none of {', '.join(CODE_CANDIDATES[:6])}"
+        f"... was found among {', '.join(columns[:10])})",
+        "Pass code='YOUR_COLUMN' (CLI: --code YOUR_COLUMN).",
+    )  # fmt: skip
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    code: str | None = None,
+    sheet: str | int = 0,
+    sep: str | None = None,
+    encoding: str | None = None,
+    missing: tuple[str, ...] = MISSING_MARKERS,
+    code_width: int | None = None,
+) -> pd.DataFrame:
+    """Read a table keyed by territory code.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.txt``/``.tsv``, ``.xlsx`` or ``.parquet`` file.
+    code
+        The code column; default: the first of :data:`CODE_CANDIDATES` present
+        (``CODGEO`` for INSEE files).
+    sheet
+        Sheet name or number for spreadsheets.
+    sep, encoding
+        CSV separator and encoding; detected when omitted (UTF-8, else latin-1 family).
+    missing
+        Cell values read as missing; they are counted per column in the report.
+    code_width
+        Width of numeric codes for leading-zero repair; default: the most common width.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the code (strings), other columns numeric where every
+        non-missing value is a number (decimal commas accepted). The
+        :class:`TableReport` is in ``df.attrs["report"]``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> text = "CODGEO;P21_POP;MED21\\n1001;776;22 350,5\\n01002;s;nd\\n"
+    >>> _ = p.write_bytes(text.encode("latin-1"))
+    >>> df = read_table(p)
+    >>> df.index.tolist(), df.loc["01001", "MED21"]
+    (['01001', '01002'], 22350.5)
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise UnsupportedFormatError("path", path, TABLE_SUFFIXES)
+    if not path.exists():
+        raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
+    used_encoding = used_sep = None
+    if suffix in (".csv", ".txt", ".tsv"):
+        text, used_encoding = _decode(path.read_bytes(), encoding)
+        used_sep = sep or ("\t" if suffix == ".tsv" else _sniff_separator(text))
+        frame = pd.read_csv(
+            io.StringIO(text), sep=used_sep, dtype=str, keep_default_na=False, na_values=[]
+        )
+    elif suffix in (".xlsx", ".xls"):
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
+        frame = frame.map(lambda v: "" if pd.isna(v) else str(v))
+    else:
+        frame = pd.read_parquet(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    code_column = _find_code_column(list(frame.columns), code)
+    report = TableReport(
+        path=str(path), rows=len(frame), code_column=code_column,
+        encoding=used_encoding, separator=used_sep,
+    )  # fmt: skip
+    codes, report.repaired_codes, report.repaired_examples = repair_codes(
+        frame[code_column], width=code_width
+    )
+    data = frame.drop(columns=[code_column])
+    markers = set(missing)
+    for column in data.columns:
+        values = data[column]
+        if pd.api.types.is_numeric_dtype(values):
+            report.missing_per_column[column] = int(values.isna().sum())
+            continue
+        as_text = values.astype("string").str.strip()
+        is_missing = as_text.isna() | as_text.isin(markers)
+        report.missing_per_column[column] = int(is_missing.sum())
+        present = as_text[~is_missing]
+        if len(present) and present.str.match(_NUMBER).all():
+            comma = present.str.contains(",", regex=False).any()
+            cleaned = present.str.replace(r"[ \u00a0\u202f]", "", regex=True)
+            if comma:
+                cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".")
+                report.decimal_comma_columns.append(column)
+            numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
+            numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
+            data[column] = numbers
+        else:
+            data[column] = as_text.where(~is_missing, None).astype(object)
+    data.index = pd.Index(codes.to_numpy(), name="code")
+    data.attrs["report"] = report
+    return data

@@ -1,0 +1,65 @@
+"""Write territories and tables: GeoPackage, GeoJSON, GeoParquet, FlatGeobuf, CSV, XLSX."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from territorial.errors import UnsupportedFormatError
+
+WRITE_SUFFIXES = (".gpkg", ".geojson", ".parquet", ".fgb", ".csv", ".xlsx")
+
+
+def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a layer or table, the format chosen by the file's extension.
+
+    ``.csv`` and ``.xlsx`` leave the geometry out; ``.gpkg``, ``.geojson``,
+    ``.fgb`` and ``.parquet`` keep it (GeoJSON is written in EPSG:4326).
+    Column values that are tuples or lists are written as ``;``-joined text
+    where the format cannot hold them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> df = pd.DataFrame({"x": [1]}, index=pd.Index(["01"], name="code"))
+    >>> write_layer(df, pathlib.Path(tempfile.mkdtemp()) / "t.csv").name
+    't.csv'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in WRITE_SUFFIXES:
+        raise UnsupportedFormatError("output", path, WRITE_SUFFIXES)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = data.copy()
+    for column in data.columns:
+        if (
+            data[column].dtype == object
+            and data[column].map(lambda v: isinstance(v, tuple | list)).any()
+        ):
+            data[column] = data[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, tuple | list) else v
+            )
+    if isinstance(data, gpd.GeoDataFrame) and suffix in (".csv", ".xlsx"):
+        data = pd.DataFrame(data.drop(columns=data.geometry.name))
+    data.attrs = {}
+    if suffix == ".csv":
+        data.to_csv(path, encoding="utf-8")
+    elif suffix == ".xlsx":
+        data.to_excel(path)
+    elif suffix == ".parquet":
+        data.to_parquet(path)
+    elif isinstance(data, gpd.GeoDataFrame):
+        if suffix == ".geojson" and data.crs is not None and data.crs.to_epsg() != 4326:
+            data = data.to_crs(4326)
+        driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}[suffix]
+        if path.exists():
+            path.unlink()
+        data.reset_index().to_file(path, driver=driver, engine="pyogrio")
+    else:
+        raise UnsupportedFormatError(
+            "output (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
+        )
+    return path

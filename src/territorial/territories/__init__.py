@@ -1,0 +1,1 @@
+"""Boundaries and hierarchies: levels, parents, children, lookup, custom territories, joins."""

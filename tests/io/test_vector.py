@@ -1,0 +1,165 @@
+"""read_territories: generic files, Admin Express layouts, libpysal's Georgia counties."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from libpysal.examples import get_path
+from shapely import Polygon, box
+
+from territorial import read_territories
+from territorial.errors import (
+    ColumnNotFoundError,
+    CRSMismatchError,
+    DuplicateCodeError,
+    InvalidArgumentError,
+    MissingCRSError,
+)
+from territorial.io.points import read_points
+from territorial.io.write import write_layer
+
+GEORGIA = get_path("G_utm.shp")
+# G_utm.shp ships without a .prj. Its coordinates are UTM zone 16N: county centroids match the
+# file's own Latitude/Longitud columns projected to EPSG:26916 within 300 m (checked by hand).
+GEORGIA_CRS = 26916
+
+
+def test_georgia_counties_load_through_the_generic_loader():
+    counties = read_territories(
+        GEORGIA, code="AreaKey", name="AreaKey", population="TotPop90", crs=GEORGIA_CRS
+    )
+    raw = gpd.read_file(GEORGIA).set_crs(GEORGIA_CRS)
+    assert len(counties) == 159
+    assert counties.index.is_unique
+    assert counties.crs == raw.crs  # UTM, kept
+    # the centroids agree with the file's own latitudes and longitudes
+    centroids = counties.geometry.centroid.to_crs(4326)
+    assert (abs(centroids.y.to_numpy() - raw["Latitude"].to_numpy()) < 0.05).all()
+    assert counties["metric_epsg"].iloc[0] == raw.crs.to_epsg()
+    assert counties["population"].sum() == raw["TotPop90"].sum()
+    assert "PctRural" in counties.columns
+    # areas computed in the file's metric CRS
+    expected = raw.set_index(raw["AreaKey"].astype(str)).area / 1e6
+    pd.testing.assert_series_equal(
+        counties["area_km2"], expected.reindex(counties.index), check_names=False
+    )
+
+
+def _admin_express(tmp_path):
+    """Synthetic: a tiny layer with the field names of IGN Admin Express COMMUNE."""
+    gdf = gpd.GeoDataFrame(
+        {
+            "ID": ["COMMUNE_1", "COMMUNE_2"],
+            "NOM": ["Alpha", "Béta"],
+            "INSEE_COM": ["1001", "01002"],
+            "POPULATION": [10, 20],
+            "INSEE_DEP": ["01", "01"],
+            "INSEE_REG": ["84", "84"],
+            "SIREN_EPCI": ["200069193", "200069193"],
+        },
+        geometry=[
+            box(850_000, 6_550_000, 851_000, 6_551_000),
+            # a bow-tie: invalid, to be repaired and reported
+            Polygon([(851_000, 6_550_000), (852_000, 6_551_000), (852_000, 6_550_000),
+                     (851_000, 6_551_000)]),
+        ],
+        crs=2154,
+    )  # fmt: skip
+    path = tmp_path / "COMMUNE.gpkg"
+    gdf.to_file(path)
+    return path
+
+
+def test_admin_express_layout_recognised(tmp_path):
+    layer = read_territories(_admin_express(tmp_path))
+    report = layer.attrs["report"]
+    assert layer.index.tolist() == ["01001", "01002"]
+    assert layer["level"].unique().tolist() == ["commune"]
+    assert layer["departement"].tolist() == ["01", "01"]
+    assert layer["epci"].tolist() == ["200069193"] * 2
+    assert layer["population"].tolist() == [10, 20]
+    assert report.layout == "IGN Admin Express commune layer"
+    assert report.repaired_geometries == ["01002"]
+    assert report.repaired_codes == 1
+    assert layer.geometry.is_valid.all()
+    assert "1 invalid geometries repaired with make_valid" in str(report)
+
+
+def test_missing_crs_is_an_error():
+    with pytest.raises(MissingCRSError) as info:
+        read_territories(GEORGIA, code="AreaKey", name="AreaKey")
+    assert str(info.value) == (
+        f"The layer {str(GEORGIA)!r} has no CRS; territorial never guesses one. Declare it: "
+        "read_territories(path, ..., crs=EPSG) (CLI: --crs EPSG), or add a .prj file."
+    )
+
+
+def test_declared_crs_must_agree_with_the_file(tmp_path, synthetic_grid):
+    path = write_layer(synthetic_grid, tmp_path / "grid.gpkg")
+    with pytest.raises(CRSMismatchError) as info:
+        read_territories(path, code="code", name="name", crs=4326)
+    assert str(info.value) == (
+        f"crs=4326 was given but {str(path)!r} declares EPSG:2154. Drop the crs argument, "
+        "or reproject the file first."
+    )
+
+
+def test_code_and_name_required_for_generic_files():
+    with pytest.raises(InvalidArgumentError) as info:
+        read_territories(GEORGIA, crs=GEORGIA_CRS)
+    assert str(info.value).startswith("code=None is not valid: expected a column name among ")
+    assert str(info.value).endswith(
+        "Name the code and name columns: read_territories(path, code='COL', name='COL') "
+        "(CLI: --code COL --name COL)."
+    )
+    with pytest.raises(ColumnNotFoundError) as info:
+        read_territories(GEORGIA, code="AreaKey", name="Nom", crs=GEORGIA_CRS)
+    assert str(info.value).startswith("name='Nom' is not a column of the data. Available columns:")
+
+
+def test_duplicate_codes_are_listed(tmp_path):
+    path = tmp_path / "dup.gpkg"
+    gpd.GeoDataFrame(
+        {"c": ["a", "a", "b"], "n": ["A", "A2", "B"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+        crs=2154,
+    ).to_file(path)
+    with pytest.raises(DuplicateCodeError) as info:
+        read_territories(path, code="c", name="n")
+    assert str(info.value) == (
+        "the 'c' column of dup.gpkg has duplicated territory codes: 'a'. Aggregate the rows "
+        "first (e.g. df.groupby(code).sum()) or keep one row per code."
+    )
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".parquet", ".fgb", ".csv"])
+def test_write_and_read_back(tmp_path, synthetic_grid, suffix):
+    path = write_layer(synthetic_grid, tmp_path / f"grid{suffix}")
+    if suffix == ".csv":
+        back = pd.read_csv(path, dtype={"code": str}).set_index("code")
+        assert "geometry" not in back.columns
+        assert back["population"].tolist() == synthetic_grid["population"].tolist()
+    else:
+        back = read_territories(path, code="code", name="name")
+        assert sorted(back.index) == sorted(synthetic_grid.index)
+        assert back["area_km2"].sum() == pytest.approx(6.0, rel=1e-2)  # UTM vs Lambert-93
+
+
+def test_points_from_csv_and_vector(tmp_path):
+    """Synthetic: three town halls, one without coordinates."""
+    csv = tmp_path / "p.csv"
+    csv.write_text("name;x;y\nA;843000;6519000\nB;;\nC;844000,5;6520000\n")
+    points = read_points(csv, crs=2154)
+    assert len(points) == 2
+    assert points.attrs["report"] == {"rows": 3, "points": 2, "dropped_missing_coordinates": 1}
+    assert points.geometry.x.tolist() == [843000.0, 844000.5]
+    path = tmp_path / "p.gpkg"
+    points.to_file(path)
+    assert len(read_points(path)) == 2
+    with pytest.raises(MissingCRSError) as info:
+        read_points(csv)
+    assert str(info.value) == (
+        f"The coordinates of {str(csv)!r} has no CRS; territorial never guesses one. Pass "
+        "crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93 (CLI: --crs 4326)."
+    )

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from territorial import children, find, lookup, parents
+from territorial.errors import ColumnNotFoundError, TerritoryNotFoundError
+from territorial.territories.lookup import normalise_name
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [("Saint-Étienne", "saint etienne"), ("ST ETIENNE", "saint etienne"),
+     ("L'Haÿ-les-Roses", "l hay les roses"), ("Œuilly", "oeuilly")],
+)  # fmt: skip
+def test_normalise_name(raw, folded):
+    assert normalise_name(raw) == folded
+
+
+@pytest.mark.realdata
+def test_find_with_and_without_accents(communes):
+    assert find(communes, "saint etienne") == "42218"
+    assert find(communes, "Saint-Étienne") == "42218"
+    assert find(communes, "SAINT-ETIENNE") == "42218"
+    assert find(communes, "69123") == "69123"
+    assert communes.loc[find(communes, "l'hay les roses"), "name"] == "L'Haÿ-les-Roses"
+    assert find(communes, "Haÿ-les-Roses") == find(communes, "L'Haÿ-les-Roses")
+    # several communes share a name: the error asks for a code and lists them
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(communes, "Saint-Denis")
+    assert "Saint-Denis (93066)" in str(info.value)
+    assert str(info.value).startswith("No territory matches 'Saint-Denis' in a unique territory (")
+
+
+@pytest.mark.realdata
+def test_lookup_ranks_exact_then_prefix(communes):
+    found = lookup(communes, "saint etienne", limit=3)
+    assert found.index[0] == "42218"
+    assert all(n.lower().startswith("saint-étienne") for n in found["name"])
+
+
+@pytest.mark.realdata
+def test_suggestions_when_nothing_matches(communes):
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(communes, "Saint-Etiene")
+    assert str(info.value).startswith("No territory matches 'Saint-Etiene'. Did you mean: ")
+    assert "Saint-Étienne" in str(info.value)
+
+
+def test_not_found_message_without_suggestions():
+    df = pd.DataFrame({"name": ["Lyon"]}, index=["69123"])
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(df, "Zzyzx")
+    assert str(info.value) == (
+        "No territory matches 'Zzyzx'. Check the spelling, or search with "
+        "territorial.lookup(gdf, query)."
+    )
+    with pytest.raises(ColumnNotFoundError) as info:
+        lookup(df, "Lyon", name_column="nom")
+    assert (
+        str(info.value)
+        == "name_column='nom' is not a column of the data. Available columns: 'name'."
+    )
+
+
+@pytest.mark.realdata
+def test_parents_and_children(france_levels):
+    communes = france_levels["commune"]
+    assert parents(communes, "69123") == {
+        "circonscription": communes.loc["69123", "circonscription"],
+        "epci": "200046977",
+        "departement": "69",
+        "region": "84",
+    }
+    rhone = children(communes, "departement", "69")
+    assert len(rhone) == france_levels["departement"].loc["69", "n_communes"]
+    paris = children(france_levels["arrondissement"], "commune", "75056")
+    assert len(paris) == 20
+    with pytest.raises(TerritoryNotFoundError) as info:
+        children(communes, "departement", "6")
+    assert str(info.value).startswith("No territory matches '6' in the 'departement' column.")
