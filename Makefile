@@ -30,7 +30,7 @@ demo: setup
 
 test: setup
 	$(VENV)/bin/territorial fetch france
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=$(OUT)/test-report.xml
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks scripts

@@ -187,7 +187,7 @@ def read_table(
     >>> text = "CODGEO;P21_POP;MED21\\n1001;776;22 350,5\\n01002;s;nd\\n"
     >>> _ = p.write_bytes(text.encode("latin-1"))
     >>> df = read_table(p)
-    >>> df.index.tolist(), df.loc["01001", "MED21"]
+    >>> df.index.tolist(), float(df.loc["01001", "MED21"])
     (['01001', '01002'], 22350.5)
     """
     path = Path(path)

@@ -45,9 +45,9 @@ def custom_territories(
     >>> from shapely import box
     >>> base = gpd.GeoDataFrame({"population": [10.0, 20.0]}, index=["a", "b"],
     ...     geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs=2154)
-    >>> custom_territories({"ab": ["a", "b"]}, base=base)[["population", "area_km2"]]
-        population  area_km2
-    ab        30.0       2.0
+    >>> custom = custom_territories({"ab": ["a", "b"]}, base=base)
+    >>> float(custom.loc["ab", "population"]), float(custom.loc["ab", "area_km2"])
+    (30.0, 2.0)
     """
     if not isinstance(members, Mapping) or not members:
         raise InvalidArgumentError(
@@ -95,5 +95,6 @@ def custom_territories(
         rows.append(row)
     out = gpd.GeoDataFrame(pd.DataFrame(rows).set_index("code"), geometry="geometry", crs=base.crs)
     if "area_km2" not in out.columns:
-        out["area_km2"] = metric_area_km2(out.geometry, out.geometry.estimate_utm_crs().to_epsg())
+        metric = base.crs if base.crs.is_projected else out.geometry.estimate_utm_crs()
+        out["area_km2"] = metric_area_km2(out.geometry, metric.to_epsg())
     return out
