@@ -105,7 +105,7 @@ def test_source_and_paths(tmp_path):
     with pytest.raises(UnsupportedFormatError) as info:
         write_layer(pd.DataFrame({"x": [1]}), tmp_path / "out.docx")
     assert str(info.value) == (
-        f"output={str(tmp_path / 'out.docx')!r} has an unsupported format. Use a file ending in "
+        f"path={str(tmp_path / 'out.docx')!r} has an unsupported format. Use a file ending in "
         "one of: .gpkg, .geojson, .parquet, .fgb, .csv, .xlsx."
     )
 
@@ -115,8 +115,8 @@ def test_metric_crs_must_be_projected(tmp_path, synthetic_grid):
     with pytest.raises(GeographicCRSError) as info:
         read_territories(path, code="code", name="name", metric_crs=4326)
     assert str(info.value) == (
-        "epsg=4326 is a geographic CRS: areas in degrees are meaningless. Give a projected "
-        "(metric) CRS such as 2154 (Lambert-93)."
+        "metric_crs=4326 is a geographic CRS: areas in degrees are meaningless. Give a "
+        "projected (metric) CRS such as 2154 (Lambert-93), or leave it out."
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "AmbiguousTerritoryError",
     "CRSMismatchError",
     "ColumnNotFoundError",
     "DataFetchError",
@@ -119,6 +120,20 @@ class TerritoryNotFoundError(TerritorialError, LookupError):
         else:
             message += " Check the spelling, or search with territorial.lookup(gdf, query)."
         super().__init__(message)
+
+
+class AmbiguousTerritoryError(TerritorialError, LookupError):
+    """A name designates several territories."""
+
+    def __init__(self, query: object, candidates: Iterable[str]) -> None:
+        self.query = query
+        self.candidates = tuple(candidates)
+        super().__init__(
+            f"{query!r} matches {len(self.candidates)} territories: "
+            f"{', '.join(self.candidates[:8])}"
+            + (" ..." if len(self.candidates) > 8 else "")
+            + ". Give the code instead of the name."
+        )
 
 
 class DataFetchError(TerritorialError, RuntimeError):

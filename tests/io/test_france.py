@@ -108,8 +108,19 @@ def test_parents_are_consistent(france_levels):
     # a commune's region is its département's region
     assert (communes["region"] == deps.loc[communes["departement"], "region"].to_numpy()).all()
     assert communes.loc["69123", "epci"] == "200046977"  # Métropole de Lyon
-    assert communes["canton"].notna().mean() > 0.95
-    assert communes["circonscription"].notna().mean() > 0.99
+    assert communes["circonscription"].notna().all()
+    # Paris, the Métropole de Lyon, Martinique and Guyane have no cantons; everyone else has one
+    no_canton = communes[communes["canton"].isna()]
+    assert no_canton["population"].sum() < 4_400_000
+    assert {"75056", "69123", "97209", "97302"} <= set(no_canton.index)
+    assert communes.loc["13055", "canton"] == "1398"  # Marseille: its pseudo-canton
+
+
+def test_canton_names_have_their_article(france_levels):
+    cantons = france_levels["canton"]
+    assert cantons.loc["0609", "name"] == "Le Cannet"
+    assert set(cantons["type"]) == {"canton", "canton-ville"}
+    assert cantons.loc["1398", "type"] == "canton-ville"
 
 
 def test_canton_and_circonscription_populations_add_up(france_levels):

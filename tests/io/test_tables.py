@@ -118,3 +118,31 @@ def test_errors(tmp_path, insee_csv):
         f"path={str(tmp_path / 'absent.csv')!r} is not valid: expected an existing file. "
         "Check the path."
     )
+
+
+def test_small_files_and_departement_codes(tmp_path):
+    path = tmp_path / "ain.csv"
+    path.write_text("CODGEO;x\n1001;1\n1002;2\n")
+    assert read_table(path).index.tolist() == ["01001", "01002"]
+    path = tmp_path / "deps.csv"
+    path.write_text("code;x\n1;1\n2A;2\n971;3\n75;4\n")
+    assert read_table(path).index.tolist() == ["01", "2A", "971", "75"]
+
+
+def test_code_columns_stay_text_and_odd_markers_are_reported(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "CODGEO;DEP;EPCI;rate;share\n01001;01;200069193;7,4;S\n01002;01;200069193;1.234,5;3\n"
+        "01004;01;200069193;7.4;4\n"
+    )
+    df = read_table(path)
+    assert df["DEP"].tolist() == ["01", "01", "01"]
+    assert df["EPCI"].tolist() == ["200069193"] * 3
+    assert df["rate"].tolist() == [7.4, 1234.5, 7.4]  # a lone dot is a decimal point
+    assert df["share"].tolist() == ["S", "3", "4"]
+    report = df.attrs["report"]
+    assert report.text_columns == {"share": ["S"]}
+    assert (
+        "column 'share' kept as text: mostly numbers, but also ['S']; add these markers to "
+        "missing=... to read it as numbers" in str(report)
+    )

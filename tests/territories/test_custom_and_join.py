@@ -47,14 +47,14 @@ def test_custom_territory_errors(synthetic_grid):
     with pytest.raises(TerritoryNotFoundError) as info:
         custom_territories({"x": ["01001", "99999"]}, base=synthetic_grid)
     assert str(info.value) == (
-        "No territory matches \"'99999'\" in the base layer (members of 'x'; check the level "
+        "No territory matches '99999' in the base layer (members of 'x'; check the level "
         "and the vintage). Check the spelling, or search with territorial.lookup(gdf, query)."
     )
     with pytest.raises(InvalidArgumentError) as info:
         custom_territories({"x": "01001"}, base=synthetic_grid)
     assert str(info.value) == (
         "members['x']='01001' is not valid: expected a non-empty list of member codes. Give a "
-        "list, e.g. ['01001', '01002'], not a single string."
+        "list (or tuple), e.g. ['01001', '01002']."
     )
     with pytest.raises(InvalidArgumentError) as info:
         custom_territories({}, base=synthetic_grid)
@@ -96,4 +96,25 @@ def test_join_rejects_duplicates_and_clashes(synthetic_grid):
     assert str(info.value) == (
         "table=['population'] is not valid: expected columns that territories does not already "
         "have. Rename them, e.g. table.rename(columns={...}), or pick others with columns=[...]."
+    )
+
+
+def test_custom_population_unknown_when_a_member_has_none(synthetic_grid):
+    base = synthetic_grid.copy()
+    base.loc["02001", "population"] = float("nan")
+    custom = custom_territories({"x": ["01001", "02001"]}, base=base)
+    assert np.isnan(custom.loc["x", "population"])
+
+
+def test_join_with_integer_index_and_missing_codes(synthetic_grid):
+    territories = synthetic_grid.set_axis([1001, 2001, 3001, 4001, 5001, 6001], axis=0)
+    table = pd.DataFrame({"x": [1.0, 2.0]}, index=["1001", "2001"])
+    joined, report = join_table(territories, table)
+    assert joined["x"].tolist()[:2] == [1.0, 2.0]
+    assert report.matched == 2
+    with pytest.raises(InvalidArgumentError) as info:
+        join_table(synthetic_grid, pd.DataFrame({"x": [1.0]}, index=[None]))
+    assert str(info.value) == (
+        "table='1 rows without a code' is not valid: expected a territory code on every row. "
+        "Drop or fill the rows whose code is missing."
     )

@@ -4,7 +4,11 @@ import pandas as pd
 import pytest
 
 from territorial import children, find, lookup, parents
-from territorial.errors import ColumnNotFoundError, TerritoryNotFoundError
+from territorial.errors import (
+    AmbiguousTerritoryError,
+    ColumnNotFoundError,
+    TerritoryNotFoundError,
+)
 from territorial.territories.lookup import normalise_name
 
 
@@ -26,10 +30,20 @@ def test_find_with_and_without_accents(communes):
     assert communes.loc[find(communes, "l'hay les roses"), "name"] == "L'Haÿ-les-Roses"
     assert find(communes, "Haÿ-les-Roses") == find(communes, "L'Haÿ-les-Roses")
     # several communes share a name: the error asks for a code and lists them
-    with pytest.raises(TerritoryNotFoundError) as info:
+    with pytest.raises(AmbiguousTerritoryError) as info:
         find(communes, "Saint-Denis")
-    assert "Saint-Denis (93066)" in str(info.value)
-    assert str(info.value).startswith("No territory matches 'Saint-Denis' in a unique territory (")
+    candidates = sorted(info.value.candidates)
+    assert candidates == [
+        "Saint-Denis (11339)", "Saint-Denis (30247)", "Saint-Denis (93066)", "Saint-Denis (97411)"
+    ]  # fmt: skip
+    assert str(info.value) == (
+        "'Saint-Denis' matches 4 territories: " + ", ".join(info.value.candidates)
+        + ". Give the code instead of the name."
+    )  # fmt: skip
+    # apostrophes, lower-case codes and lost leading zeros are forgiven
+    assert find(communes, "lhay les roses") == find(communes, "L'Haÿ-les-Roses")
+    assert find(communes, "2a004") == "2A004"
+    assert find(communes, "1001") == "01001"
 
 
 @pytest.mark.realdata
@@ -78,4 +92,6 @@ def test_parents_and_children(france_levels):
     assert len(paris) == 20
     with pytest.raises(TerritoryNotFoundError) as info:
         children(communes, "departement", "6")
-    assert str(info.value).startswith("No territory matches '6' in the 'departement' column.")
+    assert str(info.value) == (
+        "No territory matches '6' in the 'departement' column. Did you mean: 06, 60, 61, 62, 63?"
+    )

@@ -49,6 +49,7 @@ class TableReport:
     separator: str | None = None
     decimal_comma_columns: list[str] = field(default_factory=list)
     missing_per_column: dict[str, int] = field(default_factory=dict)
+    text_columns: dict[str, list[str]] = field(default_factory=dict)
     repaired_codes: int = 0
     repaired_examples: list[tuple[str, str]] = field(default_factory=list)
 
@@ -63,6 +64,11 @@ class TableReport:
         if missing:
             detail = ", ".join(f"{k}: {v}" for k, v in missing.items())
             out.append(f"missing or secret values set to NaN: {detail}")
+        for column, odd in self.text_columns.items():
+            out.append(
+                f"column {column!r} kept as text: mostly numbers, but also {odd}; add these "
+                "markers to missing=... to read it as numbers"
+            )
         if self.repaired_codes:
             ex = ", ".join(f"{a!r}->{b!r}" for a, b in self.repaired_examples)
             out.append(f"{self.repaired_codes} codes repaired (leading zeros restored; e.g. {ex})")
@@ -70,6 +76,28 @@ class TableReport:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def infer_code_width(numeric_codes: pd.Series) -> int:
+    """Width of French numeric codes, from the longest one.
+
+    4 or 5 digits: commune codes (5). Up to 3 digits: département or région codes
+    (2; the 3-digit overseas départements 971-976 are kept as they are). Other
+    widths are kept.
+
+    Examples
+    --------
+    >>> infer_code_width(pd.Series(["1", "75", "971"])), infer_code_width(pd.Series(["1001"]))
+    (2, 5)
+    """
+    if numeric_codes.empty:
+        return 0
+    longest = int(numeric_codes.str.len().max())
+    if longest in (4, 5):
+        return 5
+    if longest <= 3:
+        return 2
+    return longest
 
 
 def repair_codes(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Series, int, list]:
@@ -80,8 +108,7 @@ def repair_codes(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Seri
     codes
         Codes as read (strings, integers or floats).
     width
-        Expected width of numeric codes; default: the most common width (the
-        larger one on a tie).
+        Expected width of numeric codes; default: see :func:`infer_code_width`.
 
     Returns
     -------
@@ -95,11 +122,9 @@ def repair_codes(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Seri
     """
     original = codes.astype("string").str.strip()
     text = original.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-    if width is None:
-        lengths = text.dropna().str.len()
-        counts = lengths.value_counts()
-        width = int(counts[counts == counts.max()].index.max()) if len(counts) else 0
     numeric = text.str.fullmatch(r"\d+").fillna(False).astype(bool)
+    if width is None:
+        width = infer_code_width(text[numeric])
     short = numeric & (text.str.len() < width)
     text = text.where(~short, text.str.zfill(width))
     changed = (text != original).fillna(False).astype(bool)
@@ -228,16 +253,25 @@ def read_table(
         is_missing = as_text.isna() | as_text.isin(markers)
         report.missing_per_column[column] = int(is_missing.sum())
         present = as_text[~is_missing]
-        if len(present) and present.str.match(_NUMBER).all():
+        looks_like_code = column.upper() in {c.upper() for c in CODE_CANDIDATES} or (
+            present.str.match(r"^0\d").any() and not present.str.contains(r"[.,]").any()
+        )
+        if len(present) and not looks_like_code and present.str.match(_NUMBER).all():
             comma = present.str.contains(",", regex=False).any()
             cleaned = present.str.replace(r"[ \u00a0\u202f]", "", regex=True)
             if comma:
-                cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".")
+                thousands = cleaned.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+                cleaned = cleaned.where(~thousands, cleaned.str.replace(".", "", regex=False))
+                cleaned = cleaned.str.replace(",", ".", regex=False)
                 report.decimal_comma_columns.append(column)
             numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
             numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
             data[column] = numbers
         else:
+            numbers = present.str.match(_NUMBER)
+            if len(present) and not looks_like_code and numbers.mean() >= 0.5:
+                odd = present[~numbers].unique()[:3].tolist()
+                report.text_columns[column] = odd
             data[column] = as_text.where(~is_missing, None).astype(object)
     data.index = pd.Index(codes.to_numpy(), name="code")
     data.attrs["report"] = report

@@ -14,6 +14,7 @@ from territorial.errors import (
     ColumnNotFoundError,
     CRSMismatchError,
     DuplicateCodeError,
+    GeographicCRSError,
     InvalidArgumentError,
     MissingCRSError,
     UnsupportedFormatError,
@@ -218,6 +219,11 @@ def read_territories(
             "metric_crs", str(metric), "a projected CRS with an EPSG code",
             "Pass metric_crs=EPSG_CODE (e.g. 2154 for Lambert-93).",
         )  # fmt: skip
+    if metric.is_geographic:
+        raise GeographicCRSError(
+            f"metric_crs={metric_crs!r} is a geographic CRS: areas in degrees are meaningless. "
+            "Give a projected (metric) CRS such as 2154 (Lambert-93), or leave it out."
+        )
     result["metric_epsg"] = epsg
     result["area_km2"] = metric_area_km2(result.geometry, epsg)
     result.attrs["report"] = report

@@ -31,7 +31,7 @@ def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITE_SUFFIXES:
-        raise UnsupportedFormatError("output", path, WRITE_SUFFIXES)
+        raise UnsupportedFormatError("path", path, WRITE_SUFFIXES)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = data.copy()
     for column in data.columns:
@@ -60,6 +60,6 @@ def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         data.reset_index().to_file(path, driver=driver, engine="pyogrio")
     else:
         raise UnsupportedFormatError(
-            "output (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
+            "path (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
         )
     return path

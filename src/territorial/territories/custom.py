@@ -8,7 +8,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from territorial.errors import InvalidArgumentError, TerritoryNotFoundError, format_values
+from territorial.errors import (
+    InvalidArgumentError,
+    MissingCRSError,
+    TerritoryNotFoundError,
+    format_values,
+)
 from territorial.territories.crs import metric_area_km2
 
 
@@ -49,6 +54,8 @@ def custom_territories(
     >>> float(custom.loc["ab", "population"]), float(custom.loc["ab", "area_km2"])
     (30.0, 2.0)
     """
+    if base.crs is None:
+        raise MissingCRSError("base", "Set it with base.set_crs(EPSG) first.")
     if not isinstance(members, Mapping) or not members:
         raise InvalidArgumentError(
             "members", members, "a non-empty mapping {code: [member codes]}",
@@ -59,13 +66,13 @@ def custom_territories(
         if isinstance(codes, str) or not isinstance(codes, Sequence) or not codes:
             raise InvalidArgumentError(
                 f"members[{code!r}]", codes, "a non-empty list of member codes",
-                "Give a list, e.g. ['01001', '01002'], not a single string.",
+                "Give a list (or tuple), e.g. ['01001', '01002'].",
             )  # fmt: skip
         codes = [str(c) for c in codes]
         unknown = [c for c in codes if c not in base.index]
         if unknown:
             raise TerritoryNotFoundError(
-                format_values(unknown),
+                unknown[0] if len(unknown) == 1 else format_values(unknown),
                 where=f"the base layer (members of {code!r}; check the level and the vintage)",
             )
         dupes = sorted({c for c in codes if codes.count(c) > 1})
@@ -80,7 +87,8 @@ def custom_territories(
             "level": "custom",
             "members": tuple(codes),
             "n_members": len(codes),
-            "population": part["population"].sum(min_count=1)
+            # a member without population makes the total unknown, never understated
+            "population": part["population"].sum(skipna=False)
             if "population" in part.columns
             else float("nan"),
             "geometry": shapely.make_valid(shapely.union_all(part.geometry.to_numpy())),
@@ -88,7 +96,11 @@ def custom_territories(
         if "area_km2" in part.columns:
             row["area_km2"] = float(part["area_km2"].sum())
         if "metric_epsg" in part.columns:
-            row["metric_epsg"] = int(part["metric_epsg"].mode().iloc[0])
+            # the metric CRS of the largest share of the area
+            weights = part.groupby("metric_epsg")["area_km2"].sum() if "area_km2" in part else None
+            row["metric_epsg"] = int(
+                weights.idxmax() if weights is not None else part["metric_epsg"].mode().iloc[0]
+            )
         for level in ("epci", "departement", "region"):
             if level in part.columns and part[level].nunique(dropna=False) == 1:
                 row[level] = part[level].iloc[0]

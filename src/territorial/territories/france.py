@@ -75,44 +75,74 @@ def _main_parent(base: pd.DataFrame, child: str, parent: str) -> pd.Series:
     return best.set_index("child")["parent"]
 
 
-def _overlay_membership(
-    units: gpd.GeoDataFrame, zones: gpd.GeoDataFrame
-) -> tuple[pd.Series, pd.Series]:
-    """Share of each unit's area in each zone, and each unit's main zone.
+#: Overlaps below this share of a commune's area are border noise between outlines simplified
+#: separately: cantons are drawn on commune borders; circonscription outlines are coarser.
+MIN_SHARE = {"canton": 0.05, "circonscription": 0.25}
 
-    Units share only into zones of their own département. Returns the
-    population of each zone (unit populations split by area share, shares
-    normalised so that every unit's population is counted exactly once) and the
-    zone of largest overlap for each unit.
+
+def _overlay_pairs(
+    units: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, min_share: float
+) -> pd.DataFrame:
+    """Pairs (unit, zone) of overlapping units and zones of the same département.
+
+    Returns a DataFrame with ``unit``, ``zone``, ``fraction`` (share of the unit's
+    area inside the zone). Overlaps below ``min_share`` of the unit's area
+    are border noise between outlines simplified separately, and are dropped.
     """
-    left = units[["population", "metric_epsg", "departement", "geometry"]].rename_axis(None)
-    zones = zones.rename_axis(None)
+    left = units[["metric_epsg", "departement", "area_km2", "geometry"]].rename_axis(None)
+    right = zones[["departement", "geometry"]].rename_axis(None)
     pairs = gpd.sjoin(
-        left, zones[["departement", "geometry"]].rename(columns={"departement": "zone_dep"}),
-        predicate="intersects", how="inner",
-    )  # fmt: skip
-    right_name = "index_right"
-    # simplified borders overlap a little: a unit only shares into zones of its own département
+        left, right.rename(columns={"departement": "zone_dep"}), predicate="intersects"
+    )
     pairs = pairs[pairs["departement"] == pairs["zone_dep"]]
-    a = pairs.geometry.to_numpy()
-    b = zones.geometry.loc[pairs[right_name]].to_numpy()
-    inter = shapely.intersection(a, b)
-    inter_area = gpd.GeoSeries(inter, crs=CRS, index=pairs.index)
-    pairs = pairs.assign(
-        overlap=metric_area_km2(
-            inter_area.reset_index(drop=True), pairs["metric_epsg"].reset_index(drop=True)
-        ).to_numpy()
+    inter = shapely.intersection(
+        pairs.geometry.to_numpy(), right.geometry.loc[pairs["index_right"]].to_numpy()
     )
-    pairs = pairs[pairs["overlap"] > 0]
-    share = pairs["overlap"] / pairs.groupby(level=0)["overlap"].transform("sum")
-    pop = (share * pairs["population"]).groupby(pairs[right_name]).sum(min_count=1)
-    main = (
-        pairs.assign(zone=pairs[right_name])
-        .sort_values("overlap", ascending=False)
-        .groupby(level=0)["zone"]
-        .first()
+    overlap = metric_area_km2(
+        gpd.GeoSeries(inter, crs=CRS), pairs["metric_epsg"].reset_index(drop=True)
+    ).to_numpy()
+    zone_area = metric_area_km2(
+        gpd.GeoSeries(right.geometry.loc[pairs["index_right"]].to_numpy(), crs=CRS),
+        pairs["metric_epsg"].reset_index(drop=True),
+    ).to_numpy()
+    out = pd.DataFrame(
+        {
+            "unit": pairs.index.to_numpy(),
+            "zone": pairs["index_right"].to_numpy(),
+            "fraction": overlap / pairs["area_km2"].to_numpy(),
+        }
     )
-    return pop, main
+    # keep real overlaps: a good part of the unit, or a good part of the zone (a zone
+    # drawn inside a large city)
+    keep = (out["fraction"] >= min_share) | (overlap / zone_area >= 0.25)
+    return out[keep.to_numpy()]
+
+
+def _nearest_pairs(units: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Attach each unit to the nearest zone of its département (islands, coastal slivers)."""
+    rows = []
+    for unit, row in units.iterrows():
+        candidates = zones[zones["departement"] == row["departement"]]
+        if candidates.empty:
+            continue
+        epsg = int(row["metric_epsg"])
+        point = gpd.GeoSeries([row.geometry], crs=CRS).to_crs(epsg).iloc[0]
+        distance = candidates.geometry.to_crs(epsg).distance(point)
+        rows.append({"unit": unit, "zone": distance.idxmin(), "fraction": 1.0})
+    return pd.DataFrame(rows, columns=["unit", "zone", "fraction"])
+
+
+def _zone_membership(pairs: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Population of each zone and main zone of each unit, from overlay pairs.
+
+    A unit's population is shared among its zones in proportion to the overlap,
+    normalised so that it is counted exactly once.
+    """
+    share = pairs["fraction"] / pairs.groupby("unit")["fraction"].transform("sum")
+    population = units["population"].reindex(pairs["unit"]).to_numpy()
+    zone_population = (share * population).groupby(pairs["zone"]).sum(min_count=1)
+    main = pairs.sort_values("fraction", ascending=False).drop_duplicates("unit")
+    return zone_population, main.set_index("unit")["zone"]
 
 
 def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFrame], dict]:
@@ -201,8 +231,9 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
     real = real[real["geometry"].notna()]
     canton_gdf = gpd.GeoDataFrame(
         {
-            "name": real["nom"].to_numpy(),
+            "name": full_name(real["nom"], real["type_nom"]).to_numpy(),
             "departement": real["departement_id"].map(dep_code).to_numpy(),
+            "type": "canton",
         },
         geometry=shapely.make_valid(_geometry(real["geometry"])),
         index=pd.Index(real["code"].to_numpy(), name="code"),
@@ -231,8 +262,39 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
         ["population", "metric_epsg", "departement", "geometry"]
     ]
     units = gpd.GeoDataFrame(units, geometry="geometry", crs=CRS)
-    for name, zones in (("canton", canton_gdf), ("circonscription", circ_gdf)):
-        pop, main = _overlay_membership(units, zones)
+    units["area_km2"] = pd.concat([communes_gdf["area_km2"], arm_gdf["area_km2"]]).reindex(
+        units.index
+    )
+    # Cantons: a commune lies in the cantons that cover it; the communes of cities whose
+    # cantons have no geometry in the data lie in their city's pseudo-canton (type V).
+    pairs = _overlay_pairs(units, canton_gdf, MIN_SHARE["canton"])
+    covered = pairs.groupby("unit")["fraction"].sum()
+    uncovered = units.index[~units.index.isin(covered[covered >= 0.5].index)]
+    pairs = pairs[~pairs["unit"].isin(uncovered)]
+    city = cantons[(cantons["type"] == "V") & cantons["geometry"].notna()]
+    city_gdf = gpd.GeoDataFrame(
+        {
+            "name": full_name(city["nom"], city["type_nom"]).to_numpy(),
+            "departement": city["departement_id"].map(dep_code).to_numpy(),
+            "type": "canton-ville",
+        },
+        geometry=shapely.make_valid(_geometry(city["geometry"])),
+        index=pd.Index(city["code"].to_numpy(), name="code"),
+        crs=CRS,
+    )
+    city_pairs = _overlay_pairs(units.loc[uncovered], city_gdf, MIN_SHARE["canton"])
+    used_cities = city_gdf.loc[city_pairs["zone"].unique()]
+    canton_gdf = pd.concat([canton_gdf, used_cities])
+    report["cantons_villes_used"] = sorted(used_cities.index)
+    memberships = {"canton": (pd.concat([pairs, city_pairs]), canton_gdf)}
+    # Circonscriptions tile the 101 départements; islands off their outline take the nearest.
+    pairs = _overlay_pairs(units, circ_gdf, MIN_SHARE["circonscription"])
+    alone = units[~units.index.isin(pairs["unit"])]
+    near = _nearest_pairs(alone, circ_gdf)
+    report["communes_attached_to_nearest_circonscription"] = sorted(near["unit"])
+    memberships["circonscription"] = (pd.concat([pairs, near]), circ_gdf)
+    for name, (pairs, zones) in memberships.items():
+        pop, main = _zone_membership(pairs, units)
         zones["population"] = pop.reindex(zones.index)
         unit_zone = main.reindex(units.index)
         # communes split into arrondissements take the zone of their most populous arrondissement
@@ -251,7 +313,11 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
         communes_gdf[name] = unit_zone.reindex(communes_gdf.index)
         communes_gdf.loc[arm_zone.index, name] = arm_zone["zone"]
         arm_gdf[name] = unit_zone.reindex(arm_gdf.index)
-        report[f"communes_without_{name}"] = int(communes_gdf[name].isna().sum())
+        split = pairs.groupby("unit").size()
+        report[f"communes_split_between_{name}s"] = int((split > 1).sum())
+        without = communes_gdf.index[communes_gdf[name].isna()]
+        report[f"communes_without_{name}"] = sorted(without)
+        report[f"population_without_{name}"] = float(communes_gdf.loc[without, "population"].sum())
         report[f"{name}s_without_communes"] = sorted(zones.index[zones["population"].isna()])
 
     # Higher levels dissolved from the communes.
@@ -288,7 +354,7 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
             arm_gdf, "arrondissement",
             ["commune", "canton", "circonscription", "epci", "departement", "region"],
         ),
-        "canton": _finish(canton_gdf, "canton", ["departement", "region"]),
+        "canton": _finish(canton_gdf, "canton", ["type", "departement", "region"]),
         "circonscription": _finish(circ_gdf, "circonscription", ["departement", "region"]),
         "epci": _finish(epci_gdf, "epci", ["type", "n_communes", "departement", "region"]),
         "departement": _finish(dep_gdf, "departement", ["n_communes", "region"]),

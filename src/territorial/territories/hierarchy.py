@@ -71,10 +71,9 @@ def children(territories: gpd.GeoDataFrame | pd.DataFrame, level: str, code: str
         raise ColumnNotFoundError("level", level, territories.columns)
     selected = territories[territories[level] == code]
     if selected.empty:
-        known = territories[level].dropna().unique()
-        raise TerritoryNotFoundError(
-            code,
-            suggestions=[str(k) for k in sorted(known) if str(k).startswith(str(code)[:2])][:5],
-            where=f"the {level!r} column",
-        )
+        known = sorted(str(k) for k in territories[level].dropna().unique())
+        text = str(code).strip()
+        close = [k for k in known if k in (text.zfill(2), text.zfill(5), text.upper())]
+        close += [k for k in known if k.startswith(text) and k not in close]
+        raise TerritoryNotFoundError(code, suggestions=close[:5], where=f"the {level!r} column")
     return selected

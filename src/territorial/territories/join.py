@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from territorial.errors import DuplicateCodeError, InvalidArgumentError
+from territorial.errors import ColumnNotFoundError, DuplicateCodeError, InvalidArgumentError
 
 __all__ = ["CoverageReport", "join_table"]
 
@@ -161,10 +161,13 @@ def join_table(
     data = table
     if on is not None:
         if on not in table.columns:
-            from territorial.errors import ColumnNotFoundError
-
             raise ColumnNotFoundError("on", on, table.columns)
         data = table.set_index(on)
+    if data.index.isna().any():
+        raise InvalidArgumentError(
+            "table", f"{int(data.index.isna().sum())} rows without a code",
+            "a territory code on every row", "Drop or fill the rows whose code is missing.",
+        )  # fmt: skip
     codes = data.index.astype(str)
     data = data.set_axis(codes, axis=0)
     duplicated = codes[codes.duplicated()].unique().tolist()
@@ -173,8 +176,6 @@ def join_table(
     if columns is not None:
         missing_cols = [c for c in columns if c not in data.columns]
         if missing_cols:
-            from territorial.errors import ColumnNotFoundError
-
             raise ColumnNotFoundError("columns", missing_cols[0], data.columns)
         data = data[columns]
     clash = [c for c in data.columns if c in territories.columns]
@@ -187,7 +188,10 @@ def join_table(
     known = codes.isin(index)
     unknown = sorted(codes[~known].tolist())
     missing = sorted(index[~index.isin(codes)].tolist())
-    joined = territories.join(data, how="left")
+    # codes are text on both sides, whatever the dtype of the territories' index
+    joined = territories.set_axis(index.rename(territories.index.name), axis=0).join(
+        data, how="left"
+    )
     read = table.attrs.get("report")
     report = CoverageReport(
         table_rows=len(data),

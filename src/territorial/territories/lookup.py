@@ -8,7 +8,11 @@ import unicodedata
 
 import pandas as pd
 
-from territorial.errors import ColumnNotFoundError, TerritoryNotFoundError
+from territorial.errors import (
+    AmbiguousTerritoryError,
+    ColumnNotFoundError,
+    TerritoryNotFoundError,
+)
 
 _SAINT = re.compile(r"\b(st|ste)\b")
 
@@ -31,6 +35,15 @@ def normalise_name(name: str) -> str:
     return text
 
 
+def _as_code(query: object, index: pd.Index) -> str | None:
+    """The code that ``query`` spells, case and lost leading zeros forgiven."""
+    text = str(query).strip()
+    for candidate in (text, text.upper(), text.zfill(5), text.zfill(2)):
+        if candidate in index:
+            return candidate
+    return None
+
+
 def lookup(
     territories: pd.DataFrame,
     query: str,
@@ -40,9 +53,11 @@ def lookup(
 ) -> pd.DataFrame:
     """Territories whose code or name matches ``query``.
 
-    An exact code wins; then names equal to the query once folded (accents,
-    case, hyphens ignored: ``"saint etienne"`` finds Saint-Étienne); then names
-    that start with it; then names that contain it. Larger populations first
+    An exact code wins (case and a lost leading zero forgiven: ``"2a004"``,
+    ``"1001"``); then names equal to the query once folded (accents, case,
+    hyphens and apostrophes ignored: ``"saint etienne"`` finds Saint-Étienne,
+    ``"lhay les roses"`` L'Haÿ-les-Roses); then names that start with it; then
+    names that contain it. Larger populations first
     when there is a ``population`` column.
 
     Parameters
@@ -70,17 +85,20 @@ def lookup(
     """
     if name_column not in territories.columns:
         raise ColumnNotFoundError("name_column", name_column, territories.columns)
-    query = str(query).strip()
-    if query in territories.index:
-        return territories.loc[[query]]
+    code = _as_code(query, territories.index)
+    if code is not None:
+        return territories.loc[[code]]
     folded = territories[name_column].astype(str).map(normalise_name)
     target = normalise_name(query)
     if not target:
         return territories.iloc[0:0]
+    squeezed = folded.str.replace(" ", "", regex=False)
+    target_squeezed = target.replace(" ", "")
     rank = pd.Series(9, index=territories.index)
+    rank[squeezed.str.contains(target_squeezed, regex=False)] = 3
     rank[folded.str.contains(target, regex=False)] = 2
     rank[folded.str.startswith(target)] = 1
-    rank[folded == target] = 0
+    rank[(folded == target) | (squeezed == target_squeezed)] = 0
     found = territories[rank < 9].assign(_rank=rank[rank < 9])
     keys = ["_rank"]
     ascending = [True]
@@ -99,7 +117,8 @@ def find(
     """The code of the one territory that ``query`` designates.
 
     Raises :class:`~territorial.errors.TerritoryNotFoundError` with suggestions
-    when nothing matches, or when several names match equally well.
+    when nothing matches, and :class:`~territorial.errors.AmbiguousTerritoryError`
+    listing the candidates when several names match equally well.
 
     Examples
     --------
@@ -113,16 +132,15 @@ def find(
         folded = {normalise_name(n): n for n in names}
         close = difflib.get_close_matches(normalise_name(query), list(folded), n=5, cutoff=0.6)
         raise TerritoryNotFoundError(query, suggestions=[folded[c] for c in close])
-    if str(query).strip() in found.index:
-        return str(query).strip()
-    exact = found[found[name_column].astype(str).map(normalise_name) == normalise_name(query)]
-    if len(exact) == 1:
-        return str(exact.index[0])
-    candidates = exact if len(exact) > 1 else found
+    code = _as_code(query, territories.index)
+    if code is not None:
+        return code
+    folded = found[name_column].astype(str).map(normalise_name)
+    target = normalise_name(query)
+    exact = found[(folded == target) | (folded.str.replace(" ", "") == target.replace(" ", ""))]
+    candidates = exact if len(exact) else found
     if len(candidates) == 1:
         return str(candidates.index[0])
-    raise TerritoryNotFoundError(
-        query,
-        suggestions=[f"{n} ({c})" for c, n in candidates[name_column].head(5).items()],
-        where=f"a unique territory ({len(candidates)} match; give the code)",
+    raise AmbiguousTerritoryError(
+        query, [f"{n} ({c})" for c, n in candidates[name_column].items()]
     )

