@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup demo test lint bench fetch maps web clean help
+.PHONY: setup demo test lint bench fetch maps web docs-img clean help
 
 help:
 	@echo "make demo   set up, then run the main job on the built-in France data (writes to $(OUT)/)"
 	@echo "make test   set up, then run every test"
 	@echo "make bench  run the benchmarks (writes benchmarks/results/)"
+	@echo "make maps   national static maps into $(OUT)/maps/"
+	@echo "make web    national interactive pages into $(OUT)/web/"
+	@echo "make docs-img  regenerate the pictures of docs/"
 	@echo "make lint   ruff check and format check"
 
 $(STAMP): pyproject.toml scripts/setup_system.sh
@@ -26,10 +29,12 @@ fetch: setup
 	$(VENV)/bin/territorial fetch france
 
 demo: setup
+	$(VENV)/bin/territorial fetch france-road-accidents
 	$(PY) scripts/demo.py --out $(OUT)
 
 test: setup
 	$(VENV)/bin/territorial fetch france
+	$(VENV)/bin/territorial fetch france-road-accidents
 	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=$(OUT)/test-report.xml
 
 lint: setup
@@ -39,6 +44,21 @@ lint: setup
 bench: setup
 	$(VENV)/bin/territorial fetch france
 	$(PY) benchmarks/run.py
+
+maps: setup
+	$(VENV)/bin/territorial fetch france
+	$(PY) scripts/make_maps.py --out $(OUT)/maps
+
+web: setup
+	$(VENV)/bin/territorial fetch france
+	$(PY) scripts/make_web.py --out $(OUT)/web
+
+docs-img: setup
+	$(VENV)/bin/territorial fetch france
+	$(PY) scripts/make_maps.py --docs
+	$(PY) scripts/make_web.py --out $(OUT)/web --screenshots docs/img
+	$(PY) scripts/docs/indicators_figures.py
+	$(PY) scripts/docs/diagnose_images.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

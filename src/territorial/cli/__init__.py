@@ -19,7 +19,10 @@ app = typer.Typer(
 )
 
 #: Command modules, each with a ``register(app)`` function.
-COMMAND_MODULES: tuple[str, ...] = ("territorial.cli.data",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "territorial.cli.data",
+    "territorial.cli.indicators",
+)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

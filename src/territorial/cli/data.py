@@ -20,8 +20,17 @@ def _fetch_france(progress: bool) -> str:
     return str(fetch_france(progress=progress))
 
 
+def _fetch_road_accidents(progress: bool) -> str:
+    from territorial.cli.indicators import fetch_france_road_accidents
+
+    return fetch_france_road_accidents(progress)
+
+
 #: Datasets that ``territorial fetch NAME`` knows: name -> function(progress) -> where it went.
-DATASETS: dict[str, Callable[[bool], str]] = {"france": _fetch_france}
+DATASETS: dict[str, Callable[[bool], str]] = {
+    "france": _fetch_france,
+    "france-road-accidents": _fetch_road_accidents,
+}
 
 
 def fail(error: Exception) -> None:

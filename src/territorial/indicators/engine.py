@@ -1,0 +1,383 @@
+"""The generic engine: any catalogue, any zoning, always from the finest components.
+
+``components`` is a table of additive quantities per finest unit (e.g. one row
+per commune: population, area, councillors, women councillors...). A
+``zoning`` says which units make each territory. Every indicator is computed
+from the units pooled: a ratio is the sum of the numerators over the sum of
+the denominators, never a mean of unit ratios; medians are taken over the
+member records, never medians of medians.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from territorial.errors import (
+    ColumnNotFoundError,
+    DuplicateCodeError,
+    InvalidArgumentError,
+    format_values,
+)
+from territorial.indicators import kinds
+from territorial.indicators.spec import RATIO_KINDS, Catalogue, IndicatorSpec
+
+__all__ = ["IndicatorTable", "Zoning", "compute", "membership"]
+
+Zoning = pd.Series | Mapping[str, Sequence[str]] | pd.DataFrame | None
+_BREAKDOWN_KINDS = ("location_quotient", "krugman", "hhi", "shannon")
+
+
+def membership(zoning: Zoning, units: pd.Index) -> tuple[pd.DataFrame, pd.Index]:
+    """Long table (``unit``, ``territory``) of a zoning, and the ordered territory codes.
+
+    Parameters
+    ----------
+    zoning
+        ``None`` (each unit is its own territory); a Series indexed by unit code
+        giving the territory code (many-to-one; NaN = in no territory); a
+        mapping ``{territory: [unit codes]}``; or a (Geo)DataFrame indexed by
+        territory with a ``members`` column (tuples of unit codes), as returned
+        by :func:`territorial.territories.custom.custom_territories`.
+    units
+        The unit codes of the components.
+
+    Examples
+    --------
+    >>> long, terr = membership({"t": ["a", "b"]}, pd.Index(["a", "b", "c"]))
+    >>> long.values.tolist(), list(terr)
+    ([['a', 't'], ['b', 't']], ['t'])
+    """
+    if zoning is None:
+        codes = pd.Index(units.astype(str))
+        return pd.DataFrame({"unit": codes, "territory": codes}), codes
+    if isinstance(zoning, pd.DataFrame):
+        if "members" not in zoning.columns:
+            raise ColumnNotFoundError("zoning", "members", zoning.columns)
+        zoning = dict(zip(zoning.index.astype(str), zoning["members"], strict=True))
+    if isinstance(zoning, pd.Series):
+        zoning = zoning.dropna()
+        frame = pd.DataFrame(
+            {"unit": zoning.index.astype(str), "territory": zoning.astype(str).to_numpy()}
+        )
+        if frame["unit"].duplicated().any():
+            raise DuplicateCodeError("zoning", frame.loc[frame["unit"].duplicated(), "unit"])
+        return frame, pd.Index(sorted(frame["territory"].unique()), dtype=str)
+    if isinstance(zoning, Mapping):
+        rows_u: list[str] = []
+        rows_t: list[str] = []
+        for territory, members in zoning.items():
+            if isinstance(members, str) or not isinstance(members, Iterable):
+                raise InvalidArgumentError(
+                    f"zoning[{territory!r}]", members, "a list of unit codes",
+                    "Give a list such as ['01001', '01002'], not a single string.",
+                )  # fmt: skip
+            for m in members:
+                rows_u.append(str(m))
+                rows_t.append(str(territory))
+        frame = pd.DataFrame({"unit": rows_u, "territory": rows_t})
+        return frame, pd.Index([str(t) for t in zoning], dtype=str)
+    raise InvalidArgumentError(
+        "zoning", type(zoning).__name__,
+        "None, a Series unit -> territory, a mapping {territory: [units]} or a DataFrame "
+        "with a 'members' column",
+    )  # fmt: skip
+
+
+@dataclass
+class IndicatorTable:
+    """Indicators computed for a set of territories, with their metadata.
+
+    Attributes
+    ----------
+    values
+        One float column per indicator id, indexed by territory code (str).
+    flags
+        Booleans of the same shape: True where the value is undefined although
+        the territory has members (division by zero, no record, fewer than two
+        members for a concentration index).
+    catalogue
+        The catalogue used.
+    territories
+        The territories (name, population, geometry) when known.
+    report
+        What was matched, left out or missing.
+    """
+
+    values: pd.DataFrame
+    flags: pd.DataFrame
+    catalogue: Catalogue
+    territories: pd.DataFrame | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+    parts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def wide(self) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The territories (name, population, geometry if known), one column per indicator."""
+        values = self.values
+        if self.territories is None:
+            out: pd.DataFrame = values.copy()
+        else:
+            keep = [c for c in ("name", "population") if c in self.territories.columns]
+            base = pd.DataFrame(self.territories[keep]).reindex(values.index)
+            base = base.drop(columns=[c for c in values.columns if c in base.columns])
+            out = pd.concat([base, values], axis=1)
+            if isinstance(self.territories, gpd.GeoDataFrame):
+                geometry = self.territories.geometry.reindex(values.index)
+                out = gpd.GeoDataFrame(out, geometry=geometry, crs=self.territories.crs)
+        out.attrs["territorial"] = {
+            "catalogue": self.catalogue.name,
+            "indicators": self.catalogue.metadata(),
+        }
+        return out
+
+    def tidy(self) -> pd.DataFrame:
+        """Long table: ``territory, indicator, value, unit, source, vintage``."""
+        long = (
+            self.values.rename_axis("territory")
+            .reset_index()
+            .melt(id_vars="territory", var_name="indicator", value_name="value")
+        )
+        meta = pd.DataFrame(
+            [
+                {"indicator": s.id, "unit": s.unit, "source": s.source, "vintage": s.vintage}
+                for s in (self.catalogue[i] for i in self.values.columns)
+            ]
+        )
+        out = long.merge(meta, on="indicator", how="left")
+        out["value"] = out["value"].astype("float64")
+        return out[["territory", "indicator", "value", "unit", "source", "vintage"]]
+
+    def components(self, indicator: str) -> pd.DataFrame:
+        """Numerator and denominator per territory of a ratio-like indicator.
+
+        For ``ratio``, ``share`` and ``density`` kinds: columns ``numerator``,
+        ``denominator`` and ``scale`` (value = numerator / denominator × scale);
+        for ``growth``: ``start`` and ``end``.
+        """
+        if indicator not in self.values.columns:
+            from territorial.indicators.spec import UnknownIndicatorError
+
+            raise UnknownIndicatorError("indicator", [indicator], self.values.columns)
+        if indicator not in self.parts:
+            kind = self.catalogue[indicator].kind
+            raise InvalidArgumentError(
+                "indicator", indicator, "a ratio, share, density or growth indicator",
+                f"{indicator!r} is of kind {kind!r} and has no numerator/denominator.",
+            )  # fmt: skip
+        return self.parts[indicator].copy()
+
+
+def _check_columns(spec: IndicatorSpec, operand: str, columns: list[str], available: pd.Index):
+    for column in columns:
+        if column not in available:
+            raise ColumnNotFoundError(f"{spec.id}.{operand}", column, available)
+
+
+def compute(
+    catalogue: Catalogue,
+    components: pd.DataFrame,
+    zoning: Zoning = None,
+    *,
+    records: Mapping[str, pd.DataFrame] | None = None,
+    indicators: Iterable[str] | None = None,
+    territories: pd.DataFrame | None = None,
+    reference: pd.DataFrame | None = None,
+) -> IndicatorTable:
+    """Compute catalogue indicators for the territories of a zoning, from unit components.
+
+    Parameters
+    ----------
+    catalogue
+        The indicators (see :func:`territorial.indicators.load_catalogue`).
+    components
+        Additive quantities per finest unit, indexed by unit code.
+    zoning
+        Which units make each territory (see :func:`membership`); ``None``: the
+        units themselves.
+    records
+        Record tables for ``median`` indicators: ``{name: DataFrame}``, each with
+        a ``unit`` column (the unit code of the record).
+    indicators
+        Ids to compute (default: all).
+    territories
+        Territories (``name``, ``population``, geometry) for the wide output;
+        defaults to ``zoning`` when it is a (Geo)DataFrame.
+    reference
+        Components of the reference area for location quotients and Krugman
+        indices; default: all the units of ``components``.
+
+    Returns
+    -------
+    IndicatorTable
+
+    Examples
+    --------
+    >>> from territorial.indicators.spec import load_catalogue
+    >>> cat = load_catalogue('''
+    ... indicators:
+    ...   - {id: density, label: {fr: Densité}, theme: demography, unit: hab./km²,
+    ...      polarity: neutral, kind: density, numerator: population}
+    ... ''')
+    >>> comp = pd.DataFrame({"population": [100.0, 300.0], "area_km2": [1.0, 3.0]},
+    ...                     index=["a", "b"])
+    >>> compute(cat, comp, {"t": ["a", "b"]}).values["density"].tolist()
+    [100.0]
+    """
+    catalogue = catalogue.select(indicators)
+    ids = list(indicators) if indicators is not None else list(catalogue)
+    if components.index.has_duplicates:
+        raise DuplicateCodeError("components", components.index[components.index.duplicated()])
+    components = components.copy()
+    components.index = components.index.astype(str)
+    if territories is None and isinstance(zoning, pd.DataFrame) and "members" in zoning.columns:
+        territories = zoning
+    long, territory_index = membership(zoning, components.index)
+    known = long["unit"].isin(components.index)
+    report: dict[str, Any] = {
+        "units": len(components),
+        "territories": len(territory_index),
+        "memberships": len(long),
+        "members_missing_from_components": sorted(long.loc[~known, "unit"].unique().tolist()),
+        "units_in_no_territory": int((~components.index.isin(long["unit"])).sum()),
+    }
+    long = long[known]
+    n_members = long.groupby("territory").size().reindex(territory_index, fill_value=0)
+    has_members = n_members.gt(0)
+    unit_codes = long["unit"].to_numpy()
+    territory_codes = pd.Categorical(long["territory"], categories=territory_index)
+
+    needed: set[str] = set()
+    for sid in ids:
+        spec = catalogue[sid]
+        for operand, cols in catalogue.columns_of(sid).items():
+            _check_columns(spec, operand, cols, components.columns)
+            if spec.kind not in ("gini", "theil", "median"):
+                needed.update(cols)
+        if spec.breakdown:
+            _check_columns(spec, "breakdown", list(spec.breakdown), components.columns)
+            needed.update(spec.breakdown)
+    numeric = components[sorted(needed)].apply(pd.to_numeric).astype("float64")
+    sums = (
+        numeric.reindex(unit_codes)
+        .set_axis(territory_codes, axis=0)
+        .groupby(level=0, observed=False)
+        .sum(min_count=1)
+    )
+    sums.index = pd.Index(sums.index.astype(str), dtype=str)
+    sums = sums.reindex(territory_index)
+    ref_totals = reference if reference is not None else components
+
+    values: dict[str, pd.Series] = {}
+    flags: dict[str, pd.Series] = {}
+    parts: dict[str, pd.DataFrame] = {}
+
+    def total(cols: list[str]) -> pd.Series:
+        return sums[cols].sum(axis=1, min_count=1)
+
+    for sid in ids:
+        spec = catalogue[sid]
+        cols = catalogue.columns_of(sid)
+        kind = spec.kind
+        if kind == "stock":
+            value = total(cols["numerator"]).rename(sid)
+            flag = pd.Series(False, index=territory_index)
+        elif kind in RATIO_KINDS:
+            num, den = total(cols["numerator"]), total(cols["denominator"])
+            scale = 100.0 if kind == "share" else float(spec.scale or 1.0)
+            value = kinds.ratio(num, den, scale=scale, name=sid)
+            flag = kinds.zero_division(den)
+            parts[sid] = pd.DataFrame({"numerator": num, "denominator": den, "scale": scale})
+        elif kind == "growth":
+            start, end = total(cols["start"]), total(cols["end"])
+            value = kinds.growth_rate(start, end, years=float(spec.years or 1), name=sid)
+            flag = kinds.zero_division(start)
+            parts[sid] = pd.DataFrame({"start": start, "end": end, "years": spec.years})
+        elif kind in ("gini", "theil", "median") and not spec.records:
+            member_values = (
+                components[cols["column"]].apply(pd.to_numeric).sum(axis=1, min_count=1)
+            )
+            member_values = member_values.reindex(unit_codes).reset_index(drop=True)
+            groups = pd.Series(long["territory"].to_numpy())
+            func = {"gini": kinds.gini, "theil": kinds.theil, "median": kinds.grouped_median}
+            value = func[kind](member_values, groups, name=sid).reindex(territory_index)
+            flag = value.isna() & has_members
+        elif kind == "median":
+            value = _records_median(spec, records, long, territory_index)
+            flag = value.isna() & has_members
+        elif kind in _BREAKDOWN_KINDS:
+            breakdown = sums[list(spec.breakdown or ())]
+            ref = ref_totals[list(spec.breakdown or ())].apply(pd.to_numeric).sum()
+            if kind == "location_quotient":
+                value = kinds.location_quotient(
+                    breakdown, str(spec.category), reference=ref, name=sid
+                )
+            elif kind == "krugman":
+                value = kinds.krugman(breakdown, reference=ref, name=sid)
+            else:
+                value = getattr(kinds, kind)(breakdown, name=sid)
+            flag = value.isna() & has_members
+        else:  # pragma: no cover - the spec validation rejects unknown kinds
+            raise AssertionError(kind)
+        values[sid] = value.reindex(territory_index).astype("float64")
+        flags[sid] = flag.reindex(territory_index).fillna(False).astype(bool)
+
+    frame = pd.DataFrame(values, index=territory_index, columns=ids)
+    frame.index.name = "code"
+    flag_frame = pd.DataFrame(flags, index=territory_index, columns=ids)
+    flag_frame.index.name = "code"
+    report["flagged"] = {k: int(v.sum()) for k, v in flags.items() if v.any()}
+    return IndicatorTable(
+        values=frame,
+        flags=flag_frame,
+        catalogue=catalogue,
+        territories=territories,
+        report=report,
+        parts=parts,
+    )
+
+
+def _records_median(
+    spec: IndicatorSpec,
+    records: Mapping[str, pd.DataFrame] | None,
+    long: pd.DataFrame,
+    territory_index: pd.Index,
+) -> pd.Series:
+    available = dict(records or {})
+    if spec.records not in available:
+        raise InvalidArgumentError(
+            "records", format_values(available) or "{}", f"a table named {spec.records!r}",
+            f"Indicator {spec.id!r} needs the record table {spec.records!r}; pass "
+            f"records={{{spec.records!r}: DataFrame with a 'unit' column}}.",
+        )  # fmt: skip
+    table = available[str(spec.records)]
+    for column in ("unit", str(spec.column)):
+        if column not in table.columns:
+            raise ColumnNotFoundError(
+                f"{spec.id}.records[{spec.records!r}]", column, table.columns
+            )
+    if spec.where:
+        negate = spec.where.startswith("not ")
+        where = spec.where[4:].strip() if negate else spec.where
+        if where not in table.columns:
+            raise ColumnNotFoundError(f"{spec.id}.where", where, table.columns)
+        mask = table[where].astype(bool).to_numpy()
+        table = table[~mask if negate else mask]
+    rec = pd.DataFrame(
+        {"unit": table["unit"].astype(str).to_numpy(), "v": table[spec.column].to_numpy()}
+    )
+    if long["unit"].is_unique:
+        territory = long.set_index("unit")["territory"]
+        groups = rec["unit"].map(territory)
+        values = rec["v"]
+    else:
+        merged = rec.merge(long, on="unit", how="inner")
+        groups, values = merged["territory"], merged["v"]
+    keep = groups.notna().to_numpy()
+    return kinds.grouped_median(
+        values[keep].reset_index(drop=True), groups[keep].reset_index(drop=True), name=spec.id
+    ).reindex(territory_index)

@@ -1,0 +1,247 @@
+"""The built-in France catalogue, computed at any level from commune components.
+
+:func:`france_catalogue` reads the shipped YAML; :func:`compute_france` loads
+the commune components (through :mod:`territorial.io.france_components`, which
+reads and caches them) and runs the generic engine for a level, the whole
+country, or custom territories.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from territorial.errors import DataFetchError, InvalidArgumentError
+from territorial.indicators.engine import IndicatorTable, compute
+from territorial.indicators.spec import Catalogue, load_catalogue
+
+__all__ = ["FRANCE_INDICATOR_LEVELS", "accident_components", "compute_france", "france_catalogue"]
+
+#: Levels at which the France catalogue is computed (``france`` = the whole country, code ``FR``).
+FRANCE_INDICATOR_LEVELS: tuple[str, ...] = (
+    "commune", "canton", "circonscription", "epci", "departement", "region", "france",
+)  # fmt: skip
+_ACCIDENT_COLUMNS = (
+    "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
+    "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def france_catalogue() -> Catalogue:
+    """The built-in France catalogue (demography, governance, public services, safety).
+
+    Examples
+    --------
+    >>> cat = france_catalogue()
+    >>> cat["women_councillors_share"].theme, cat["density"].kind
+    ('governance', 'density')
+    """
+    text = resources.files("territorial.indicators").joinpath("catalogues/france.yaml")
+    return load_catalogue(text.read_text(encoding="utf-8"), name="france")
+
+
+def accident_components(
+    accidents: pd.DataFrame,
+    communes: pd.DataFrame,
+    arrondissements: pd.DataFrame | None = None,
+    former: pd.Series | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Commune components of the safety indicators from a commune-year accident table.
+
+    Parameters
+    ----------
+    accidents
+        ``commune, year, accidents, deaths`` (see
+        :func:`territorial.io.france_components.load_road_accidents`).
+    communes
+        The commune layer (index = codes, ``population`` column).
+    arrondissements
+        The arrondissements municipaux (index = codes, ``commune`` column): the
+        accident files code Paris, Lyon and Marseille by arrondissement.
+    former
+        Former commune code -> current commune code (communes merged since the
+        accident was recorded).
+
+    Returns
+    -------
+    tuple
+        The components (yearly averages 2018-2020 and 2005-2007 of accidents and
+        deaths, ``population_accidents``) and a report of the unmatched rows.
+
+    Examples
+    --------
+    >>> acc = pd.DataFrame({"commune": ["01001"] * 2, "year": [2019, 2006],
+    ...                     "accidents": [3, 6], "deaths": [0, 3]})
+    >>> com = pd.DataFrame({"population": [100.0]}, index=["01001"])
+    >>> comp, _ = accident_components(acc, com)
+    >>> comp.loc["01001", ["accidents_per_year_2018_2020", "deaths_per_year_2005_2007"]].tolist()
+    [1.0, 1.0]
+    """
+    table = accidents.copy()
+    table["commune"] = table["commune"].fillna("(unreadable)").astype("str")
+    if arrondissements is not None and "commune" in arrondissements.columns:
+        to_commune = arrondissements["commune"].astype("str")
+        table["commune"] = table["commune"].map(to_commune).fillna(table["commune"])
+    if former is not None:
+        table["commune"] = table["commune"].map(former.astype("str")).fillna(table["commune"])
+    matched = table["commune"].isin(communes.index)
+    report = {
+        "accidents_rows": int(table["accidents"].sum()),
+        "accidents_unmatched": int(table.loc[~matched, "accidents"].sum()),
+        "deaths_unmatched": int(table.loc[~matched, "deaths"].sum()),
+        "unmatched_examples": sorted(table.loc[~matched, "commune"].unique().tolist())[:10],
+    }
+    table = table[matched]
+    out = pd.DataFrame(index=communes.index)
+    for label, years in (("2018_2020", (2018, 2019, 2020)), ("2005_2007", (2005, 2006, 2007))):
+        part = table[table["year"].isin(years)].groupby("commune")[["accidents", "deaths"]].sum()
+        out[f"accidents_per_year_{label}"] = part["accidents"].reindex(out.index).fillna(0) / 3
+        out[f"deaths_per_year_{label}"] = part["deaths"].reindex(out.index).fillna(0) / 3
+    out["population_accidents"] = communes["population"].astype("float64")
+    return out.astype("float64"), report
+
+
+def _france_territory(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    parts = shapely.get_parts(regions.geometry.to_numpy())
+    polygons = [p for p in parts if p.geom_type == "Polygon"]
+    return gpd.GeoDataFrame(
+        {"name": ["France"], "level": ["france"], "population": [regions["population"].sum()],
+         "area_km2": [regions["area_km2"].sum()]},
+        index=pd.Index(["FR"], name="code"),
+        geometry=[shapely.MultiPolygon(polygons)],
+        crs=regions.crs,
+    )  # fmt: skip
+
+
+def compute_france(
+    level: str | pd.DataFrame = "commune",
+    *,
+    indicators: Iterable[str] | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    catalogue: Catalogue | None = None,
+    components: pd.DataFrame | None = None,
+) -> IndicatorTable:
+    """Compute the France catalogue at a level, for the whole country, or for custom territories.
+
+    Parameters
+    ----------
+    level
+        One of :data:`FRANCE_INDICATOR_LEVELS` (``"france"``: the whole country
+        as one territory with code ``FR``), or custom territories with a
+        ``members`` column of commune codes (from
+        :func:`territorial.territories.custom.custom_territories`).
+    indicators
+        Ids to compute (default: all those whose data is available; the safety
+        indicators need ``territorial fetch france-road-accidents`` first).
+    cache
+        Cache folder of the France data.
+    catalogue
+        Another catalogue to use on the France components (default: the built-in one).
+    components
+        Extra commune components (indexed by commune code) joined to the built-in
+        ones, e.g. a user table for a user catalogue.
+
+    Returns
+    -------
+    IndicatorTable
+
+    Examples
+    --------
+    >>> table = compute_france("departement", indicators=["density"])  # doctest: +SKIP
+    >>> round(table.values.loc["75", "density"])  # doctest: +SKIP
+    20755
+    """
+    from territorial.io.france import load_france
+    from territorial.io.france_components import (
+        load_former_communes,
+        load_france_components,
+        load_france_records,
+        load_road_accidents,
+    )
+
+    catalogue = catalogue or france_catalogue()
+    ids = list(indicators) if indicators is not None else None
+    selected = catalogue.select(ids)
+    wanted = ids if ids is not None else list(catalogue)
+    comp = load_france_components(cache=cache)
+    report: dict = {"components": comp.attrs.get("report", {})}
+    communes = None
+
+    def needs(sid: str, columns: Iterable[str]) -> bool:
+        used = {c for cols in selected.columns_of(sid).values() for c in cols}
+        return bool(used & set(columns))
+
+    if any(needs(s, _ACCIDENT_COLUMNS) for s in wanted):
+        try:
+            accidents = load_road_accidents(cache=cache)
+        except DataFetchError:
+            if ids is not None:
+                raise
+            dropped = [s for s in wanted if needs(s, _ACCIDENT_COLUMNS)]
+            wanted = [s for s in wanted if s not in dropped]
+            report["skipped"] = {
+                "indicators": dropped,
+                "reason": "road-accident data not cached: territorial fetch france-road-accidents",
+            }
+        else:
+            communes = load_france("commune", cache=cache, progress=False)
+            arr = load_france("arrondissement", cache=cache, progress=False)
+            former = load_former_communes(cache=cache)
+            extra, acc_report = accident_components(accidents, communes, arr, former)
+            comp = comp.join(extra)
+            report["road_accidents"] = acc_report
+    if components is not None:
+        comp = comp.join(components.set_axis(components.index.astype(str)), how="left")
+    records = None
+    if any(selected[s].records for s in wanted):
+        records = load_france_records(cache=cache)
+
+    if isinstance(level, pd.DataFrame):
+        zoning: pd.Series | pd.DataFrame = level
+        territories = level
+    elif level in FRANCE_INDICATOR_LEVELS:
+        if level == "france":
+            regions = load_france("region", cache=cache, progress=False)
+            zoning = pd.Series("FR", index=comp.index)
+            territories = _france_territory(regions)
+        else:
+            if communes is None:
+                communes = load_france("commune", cache=cache, progress=False)
+            territories = (
+                communes if level == "commune" else load_france(level, cache=cache, progress=False)
+            )
+            zoning = (
+                pd.Series(communes.index, index=communes.index)
+                if level == "commune"
+                else communes[level]
+            )
+    else:
+        raise InvalidArgumentError(
+            "level", level, f"one of {', '.join(FRANCE_INDICATOR_LEVELS)} or custom territories "
+            "with a 'members' column",
+            "Indicators are computed from communes; arrondissements municipaux are finer than "
+            "communes and have no councillor data of their own."
+            if level == "arrondissement" else "",
+        )  # fmt: skip
+    table = compute(
+        catalogue, comp, zoning, records=records, indicators=wanted, territories=territories
+    )
+    if isinstance(level, str) and level not in ("commune", "france"):
+        # territories of the level that no commune is assigned to (kept, NaN values)
+        table.values = table.values.reindex(territories.index.astype(str)).rename_axis("code")
+        table.flags = (
+            table.flags.reindex(territories.index.astype(str), fill_value=False)
+            .astype(bool)
+            .rename_axis("code")
+        )
+        table.parts = {k: v.reindex(territories.index.astype(str)) for k, v in table.parts.items()}
+    table.report.update(report)
+    table.report["level"] = level if isinstance(level, str) else "custom"
+    return table

@@ -1,0 +1,489 @@
+"""Indicator specifications and catalogues (data, not code).
+
+An :class:`IndicatorSpec` describes one indicator: its id, French and English
+labels, theme, unit, polarity, kind (how it is computed from the finest
+components), its operands, source, vintage and a short note on why it matters.
+A :class:`Catalogue` is an ordered, validated collection of specs, loaded from
+YAML (with a safe loader) or built from Python objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from territorial.errors import TerritorialError, format_values
+
+__all__ = [
+    "KINDS",
+    "POLARITIES",
+    "THEMES",
+    "UNITS",
+    "Catalogue",
+    "CatalogueError",
+    "IndicatorSpec",
+    "UnknownIndicatorError",
+    "load_catalogue",
+]
+
+#: Themes of a territorial diagnosis.
+THEMES: tuple[str, ...] = (
+    "demography",
+    "economy",
+    "society",
+    "environment",
+    "public_services",
+    "governance",
+    "safety",
+)
+#: Polarity: which direction is "better" (used by diagnostics and maps).
+POLARITIES: tuple[str, ...] = ("higher_is_better", "higher_is_worse", "neutral")
+
+#: Kinds of indicator and the operands each one needs (required, optional).
+KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "stock": (("numerator",), ()),
+    "ratio": (("numerator", "denominator"), ("scale",)),
+    "share": (("numerator", "denominator"), ()),
+    "density": (("numerator",), ("denominator",)),
+    "growth": (("start", "end", "years"), ()),
+    "median": (("column",), ("records", "where")),
+    "gini": (("column",), ()),
+    "theil": (("column",), ()),
+    "location_quotient": (("breakdown", "category"), ()),
+    "krugman": (("breakdown",), ()),
+    "hhi": (("breakdown",), ()),
+    "shannon": (("breakdown",), ()),
+}
+#: Kinds whose value is a quotient of two sums (they expose numerator and denominator).
+RATIO_KINDS: frozenset[str] = frozenset({"ratio", "share", "density"})
+_OPERANDS = ("numerator", "denominator", "scale", "start", "end", "years", "column", "records",
+             "where", "breakdown", "category")  # fmt: skip
+
+#: Known units. Ratios per N inhabitants must say N in the unit and in ``scale``.
+UNITS: tuple[str, ...] = (
+    "hab.", "km²", "hab./km²", "%", "%/an", "communes", "ans", "h/semaine", "km", "nombre",
+    "indice", "€", "€/hab.", "pour 1 000 hab.", "pour 10 000 hab.", "pour 100 000 hab.",
+    "accidents", "tués", "établissements", "emplois", "logements", "ha", "m", "°C", "mm",
+)  # fmt: skip
+_PER = re.compile(r"^pour ([\d ]+) hab\.$")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CatalogueError(TerritorialError, ValueError):
+    """A catalogue (YAML or Python) is not valid."""
+
+
+class UnknownIndicatorError(TerritorialError, KeyError):
+    """An indicator id is not in the catalogue."""
+
+    def __init__(self, argument: str, ids: Iterable[str], available: Iterable[str]) -> None:
+        self.ids = tuple(ids)
+        self._message = (
+            f"{argument}={format_values(self.ids)} is not in the catalogue. "
+            f"Available indicators: {format_values(sorted(available), limit=15)}. "
+            "List them with `territorial catalogue`."
+        )
+        super().__init__(self._message)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self._message
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """The specification of one indicator.
+
+    Operands name component columns (``population``, ``area_km2``...) or the id
+    of a ``stock`` indicator of the same catalogue; several columns may be
+    added with ``+`` (``"councillors_pcs5 + councillors_pcs6"``).
+
+    Parameters
+    ----------
+    id
+        Identifier: lower case letters, digits and ``_``.
+    label
+        ``{"fr": ..., "en": ...}``.
+    theme
+        One of :data:`THEMES`.
+    unit
+        One of :data:`UNITS`.
+    polarity
+        ``higher_is_better``, ``higher_is_worse`` or ``neutral``.
+    kind
+        One of :data:`KINDS`: ``stock`` (sum), ``ratio`` (sum of numerators over
+        sum of denominators, times ``scale``), ``share`` (same, in %),
+        ``density`` (per km²; the denominator defaults to ``area_km2``),
+        ``growth`` (annualised growth rate in %/year between the sums ``start``
+        and ``end`` over ``years``), ``median`` (median of member records),
+        ``gini``/``theil`` (concentration of member values), and
+        ``location_quotient``, ``krugman``, ``hhi``, ``shannon`` (from a
+        ``breakdown``: a tuple of component columns).
+    source, vintage, why
+        Where the data comes from, which year(s), and why the indicator matters.
+    formula
+        Human-readable formula; generated from the operands when empty.
+
+    Examples
+    --------
+    >>> spec = IndicatorSpec(id="density", label={"fr": "Densité", "en": "Density"},
+    ...     theme="demography", unit="hab./km²", polarity="neutral", kind="density",
+    ...     numerator="population")
+    >>> spec.formula
+    'sum(population) / sum(area_km2)'
+    """
+
+    id: str
+    label: Mapping[str, str]
+    theme: str
+    unit: str
+    polarity: str
+    kind: str
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float | None = None
+    start: str | None = None
+    end: str | None = None
+    years: float | None = None
+    column: str | None = None
+    records: str | None = None
+    where: str | None = None
+    breakdown: tuple[str, ...] | None = None
+    category: str | None = None
+    source: str = ""
+    vintage: str = ""
+    why: str = ""
+    formula: str = ""
+    decimals: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _validate_spec(self)
+        if self.kind == "density" and self.denominator is None:
+            object.__setattr__(self, "denominator", "area_km2")
+        if self.breakdown is not None and not isinstance(self.breakdown, tuple):
+            object.__setattr__(self, "breakdown", tuple(self.breakdown))
+        if not self.formula:
+            object.__setattr__(self, "formula", _formula(self))
+
+    def label_in(self, lang: str = "fr") -> str:
+        """The label in ``lang`` (``fr`` or ``en``), falling back to French."""
+        return self.label.get(lang) or self.label.get("fr") or self.id
+
+    def operand_expressions(self) -> dict[str, str]:
+        """The operands that are sums of component columns (name -> expression)."""
+        names = ("numerator", "denominator", "start", "end")
+        if self.kind in ("gini", "theil") or (self.kind == "median" and not self.records):
+            names = (*names, "column")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec as a plain dict (for YAML, JSON or a metadata table)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == {} or (f.name == "extra" and not value):
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        out["label"] = dict(self.label)
+        return out
+
+
+def _formula(spec: IndicatorSpec) -> str:
+    k = spec.kind
+    if k == "stock":
+        return f"sum({spec.numerator})"
+    if k in ("ratio", "share", "density"):
+        scale = 100 if k == "share" else (spec.scale or 1)
+        text = f"sum({spec.numerator}) / sum({spec.denominator})"
+        return text if scale == 1 else f"{text} × {scale:g}"
+    if k == "growth":
+        return f"((sum({spec.end}) / sum({spec.start}))^(1/{spec.years:g}) - 1) × 100"
+    if k == "median":
+        where = f" where {spec.where}" if spec.where else ""
+        return f"median of {spec.column} over {spec.records or 'member units'}{where}"
+    if k in ("gini", "theil"):
+        return f"{k.capitalize()} index of {spec.column} over member units"
+    if k == "location_quotient":
+        return f"(share of {spec.category} in the territory) / (share in all units)"
+    return f"{k} index of the breakdown {', '.join(spec.breakdown or ())}"
+
+
+def _fail(spec_id: object, message: str) -> None:
+    raise CatalogueError(f"Indicator {spec_id!r}: {message}")
+
+
+def _validate_spec(spec: IndicatorSpec) -> None:
+    if not isinstance(spec.id, str) or not _ID.match(spec.id):
+        _fail(spec.id, "id must be lower case letters, digits and '_' (e.g. 'density').")
+    if not isinstance(spec.label, Mapping) or not spec.label.get("fr"):
+        _fail(spec.id, f"label={spec.label!r} must be a mapping with at least a 'fr' entry.")
+    if spec.theme not in THEMES:
+        _fail(spec.id, f"theme={spec.theme!r} is not known. Use one of: {', '.join(THEMES)}.")
+    if spec.polarity not in POLARITIES:
+        _fail(
+            spec.id,
+            f"polarity={spec.polarity!r} is not known. Use one of: {', '.join(POLARITIES)}.",
+        )
+    if spec.kind not in KINDS:
+        _fail(spec.id, f"kind={spec.kind!r} is not known. Use one of: {', '.join(KINDS)}.")
+    if spec.unit not in UNITS:
+        _fail(
+            spec.id,
+            f"unit={spec.unit!r} is not a known unit. Use one of: {', '.join(UNITS)}.",
+        )
+    required, optional = KINDS[spec.kind]
+    missing = [name for name in required if getattr(spec, name) is None]
+    if missing:
+        _fail(spec.id, f"kind {spec.kind!r} needs {', '.join(missing)}.")
+    extra = [
+        name
+        for name in _OPERANDS
+        if getattr(spec, name) is not None and name not in required + optional
+    ]
+    if extra:
+        _fail(spec.id, f"kind {spec.kind!r} does not use {', '.join(extra)}; remove it.")
+    if spec.kind == "share" and spec.unit != "%":
+        _fail(spec.id, f"unit={spec.unit!r} does not fit kind 'share'; a share is in '%'.")
+    if spec.kind == "growth" and spec.unit != "%/an":
+        _fail(spec.id, f"unit={spec.unit!r} does not fit kind 'growth'; use '%/an'.")
+    if spec.kind == "density" and not spec.unit.endswith("/km²"):
+        _fail(spec.id, f"unit={spec.unit!r} does not fit kind 'density'; use a unit per km².")
+    per = _PER.match(spec.unit)
+    if per:
+        n = float(per.group(1).replace(" ", ""))
+        if spec.kind != "ratio" or spec.scale != n:
+            _fail(
+                spec.id,
+                f"unit={spec.unit!r} needs kind 'ratio' with scale {n:g} "
+                f"(got kind {spec.kind!r}, scale {spec.scale!r}).",
+            )
+    if spec.years is not None and not (isinstance(spec.years, int | float) and spec.years > 0):
+        _fail(spec.id, f"years={spec.years!r} must be a positive number of years.")
+    if spec.breakdown is not None and (
+        isinstance(spec.breakdown, str) or len(tuple(spec.breakdown)) < 2
+    ):
+        _fail(spec.id, f"breakdown={spec.breakdown!r} must list at least two columns.")
+    if spec.category is not None and spec.category not in tuple(spec.breakdown or ()):
+        _fail(spec.id, f"category={spec.category!r} must be one of the breakdown columns.")
+
+
+def split_expression(expression: str) -> list[str]:
+    """The column names of a sum expression ``"a + b + c"``."""
+    return [part.strip() for part in str(expression).split("+") if part.strip()]
+
+
+class Catalogue(Mapping[str, IndicatorSpec]):
+    """An ordered, validated set of indicator specs, looked up by id.
+
+    Stock indicators may be used as operands of other indicators; the
+    catalogue checks that every such reference resolves and that there is no
+    cycle.
+
+    Examples
+    --------
+    >>> pop = IndicatorSpec(id="pop", label={"fr": "Population"}, theme="demography",
+    ...     unit="hab.", polarity="neutral", kind="stock", numerator="population")
+    >>> cat = Catalogue([pop], name="demo")
+    >>> list(cat), cat["pop"].unit
+    (['pop'], 'hab.')
+    """
+
+    def __init__(self, specs: Iterable[IndicatorSpec], *, name: str = "catalogue") -> None:
+        self.name = name
+        self._specs: dict[str, IndicatorSpec] = {}
+        for spec in specs:
+            if not isinstance(spec, IndicatorSpec):
+                raise CatalogueError(
+                    f"Catalogue {name!r}: {spec!r} is not an IndicatorSpec. "
+                    "Build specs with IndicatorSpec(...) or load YAML with load_catalogue()."
+                )
+            if spec.id in self._specs:
+                raise CatalogueError(
+                    f"Catalogue {name!r}: indicator id {spec.id!r} is defined twice."
+                )
+            self._specs[spec.id] = spec
+        self._expanded = {sid: self._expand(sid) for sid in self._specs}
+
+    def __getitem__(self, key: str) -> IndicatorSpec:
+        try:
+            return self._specs[key]
+        except KeyError:
+            raise UnknownIndicatorError("indicator", [key], self._specs) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.name!r}, {len(self)} indicators)"
+
+    def _expand_expression(self, expression: str, trail: tuple[str, ...]) -> list[str]:
+        columns: list[str] = []
+        for part in split_expression(expression):
+            ref = self._specs.get(part)
+            if ref is None or part == trail[-1]:
+                # a stock indicator may share its name with the column it sums
+                columns.append(part)
+                continue
+            if part in trail:
+                cycle = " -> ".join((*trail[trail.index(part) :], part))
+                raise CatalogueError(
+                    f"Catalogue {self.name!r}: indicators refer to each other in a cycle: "
+                    f"{cycle}. Make one of them use component columns."
+                )
+            if ref.kind != "stock":
+                raise CatalogueError(
+                    f"Catalogue {self.name!r}: indicator {trail[-1]!r} uses {part!r} as an "
+                    f"operand, but only 'stock' indicators can be operands (its kind is "
+                    f"{ref.kind!r}). Use its component columns instead."
+                )
+            columns.extend(self._expand_expression(ref.numerator or "", (*trail, part)))
+        return columns
+
+    def _expand(self, spec_id: str) -> dict[str, list[str]]:
+        spec = self._specs[spec_id]
+        return {
+            name: self._expand_expression(expr, (spec_id,))
+            for name, expr in spec.operand_expressions().items()
+        }
+
+    def columns_of(self, spec_id: str) -> dict[str, list[str]]:
+        """The component columns summed for each operand of an indicator (references resolved)."""
+        self[spec_id]
+        return {k: list(v) for k, v in self._expanded[spec_id].items()}
+
+    def select(self, ids: Iterable[str] | None) -> Catalogue:
+        """A sub-catalogue with the given ids (all when ``None``), in the given order."""
+        if ids is None:
+            return self
+        ids = list(ids)
+        unknown = [i for i in ids if i not in self._specs]
+        if unknown:
+            raise UnknownIndicatorError("indicators", unknown, self._specs)
+        selected = [self._specs[i] for i in ids]
+        # referenced stock indicators are expanded already: the sub-catalogue stays valid
+        refs = {
+            part
+            for spec in selected
+            for expr in spec.operand_expressions().values()
+            for part in split_expression(expr)
+            if part in self._specs and part not in ids
+        }
+        extra = [self._specs[r] for r in self._specs if r in refs]
+        sub = Catalogue([*selected, *extra], name=self.name)
+        sub._specs = {i: self._specs[i] for i in ids}
+        return sub
+
+    def merge(self, other: Catalogue) -> Catalogue:
+        """A catalogue with the indicators of both (ids must not clash)."""
+        return Catalogue(
+            [*self._specs.values(), *other._specs.values()], name=f"{self.name}+{other.name}"
+        )
+
+    def metadata(self, lang: str = "fr") -> list[dict[str, Any]]:
+        """One dict per indicator: id, label, theme, unit, polarity, kind, formula, source..."""
+        return [
+            {
+                "id": s.id,
+                "label": s.label_in(lang),
+                "theme": s.theme,
+                "unit": s.unit,
+                "polarity": s.polarity,
+                "kind": s.kind,
+                "formula": s.formula,
+                "source": s.source,
+                "vintage": s.vintage,
+                "why": s.why,
+            }
+            for s in self._specs.values()
+        ]
+
+
+_FIELDS = tuple(f.name for f in fields(IndicatorSpec) if f.name != "extra")
+
+
+def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> IndicatorSpec:
+    """Build a spec from a mapping (one YAML entry), rejecting unknown fields."""
+    if not isinstance(data, Mapping):
+        raise CatalogueError(f"{where}: each indicator must be a mapping, got {data!r}.")
+    unknown = [k for k in data if k not in _FIELDS]
+    if unknown:
+        raise CatalogueError(
+            f"{where}: indicator {data.get('id')!r} has unknown fields "
+            f"{format_values(unknown)}. Allowed fields: {', '.join(_FIELDS)}."
+        )
+    values = dict(data)
+    if isinstance(values.get("breakdown"), list):
+        values["breakdown"] = tuple(str(v) for v in values["breakdown"])
+    if isinstance(values.get("label"), str):
+        values["label"] = {"fr": values["label"]}
+    missing = [k for k in ("id", "label", "theme", "unit", "polarity", "kind") if k not in values]
+    if missing:
+        raise CatalogueError(
+            f"{where}: indicator {data.get('id')!r} lacks the required fields "
+            f"{', '.join(missing)}."
+        )
+    return IndicatorSpec(**values)
+
+
+def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) -> Catalogue:
+    """Load a catalogue from YAML text, a YAML file path, or an already parsed mapping.
+
+    The YAML holds ``name`` (optional) and ``indicators``: a list of mappings
+    with the fields of :class:`IndicatorSpec`. It is read with
+    ``yaml.safe_load``. Reading a file is allowed here because it only parses a
+    specification; no data is read.
+
+    Examples
+    --------
+    >>> cat = load_catalogue('''
+    ... indicators:
+    ...   - {id: pop, label: {fr: Population, en: Population}, theme: demography,
+    ...      unit: hab., polarity: neutral, kind: stock, numerator: population}
+    ... ''')
+    >>> list(cat)
+    ['pop']
+    """
+    import os
+
+    import yaml
+
+    where = name or "catalogue"
+    if isinstance(source, Mapping):
+        data: Any = source
+    else:
+        text = str(source)
+        if "\n" not in text and text.endswith((".yaml", ".yml")):
+            if not os.path.exists(text):
+                raise CatalogueError(f"Catalogue file {text!r} does not exist.")
+            where = name or os.path.basename(text)
+            with open(text, encoding="utf-8") as handle:
+                text = handle.read()
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise CatalogueError(f"{where}: not valid YAML ({error}).") from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("indicators"), list):
+        raise CatalogueError(
+            f"{where}: expected a mapping with an 'indicators' list, got {type(data).__name__}."
+        )
+    unknown = [k for k in data if k not in ("name", "description", "indicators")]
+    if unknown:
+        raise CatalogueError(
+            f"{where}: unknown top-level keys {format_values(unknown)}. "
+            "Allowed: name, description, indicators."
+        )
+    specs = [
+        spec_from_mapping(entry, where=where + f" (entry {i + 1})")
+        for i, entry in enumerate(data["indicators"])
+    ]
+    return Catalogue(specs, name=str(data.get("name") or where))
+
+
+def with_changes(spec: IndicatorSpec, **changes: Any) -> IndicatorSpec:
+    """A copy of ``spec`` with some fields changed (validated again)."""
+    return replace(spec, **changes)

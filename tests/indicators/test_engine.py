@@ -1,0 +1,230 @@
+"""The generic engine on synthetic components (hand-made, said so), with property-based tests."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely import box
+
+from territorial.errors import ColumnNotFoundError, InvalidArgumentError
+from territorial.indicators import compute, load_catalogue, membership
+
+CATALOGUE = load_catalogue(
+    """
+name: synthetic
+indicators:
+  - {id: pop, label: {fr: Population}, theme: demography, unit: hab., polarity: neutral,
+     kind: stock, numerator: pop, source: synthetic, vintage: "2020"}
+  - {id: density, label: {fr: Densité}, theme: demography, unit: hab./km²,
+     polarity: neutral, kind: density, numerator: pop, source: synthetic, vintage: "2020"}
+  - {id: jobs_rate, label: {fr: Emplois}, theme: economy, unit: pour 1 000 hab.,
+     polarity: higher_is_better, kind: ratio, numerator: jobs, denominator: pop, scale: 1000}
+  - {id: share_a, label: {fr: Part A}, theme: economy, unit: "%", polarity: neutral,
+     kind: share, numerator: sector_a, denominator: sector_a + sector_b}
+  - {id: growth, label: {fr: Croissance}, theme: demography, unit: "%/an", polarity: neutral,
+     kind: growth, start: pop_2010, end: pop, years: 10}
+  - {id: gini_pop, label: {fr: Gini}, theme: demography, unit: indice, polarity: neutral,
+     kind: gini, column: pop}
+  - {id: median_age, label: {fr: Âge médian}, theme: society, unit: ans, polarity: neutral,
+     kind: median, column: age, records: people}
+  - {id: median_age_w, label: {fr: Âge médian F}, theme: society, unit: ans, polarity: neutral,
+     kind: median, column: age, records: people, where: woman}
+  - {id: shannon_sectors, label: {fr: Diversité}, theme: economy, unit: indice,
+     polarity: neutral, kind: shannon, breakdown: [sector_a, sector_b]}
+"""
+)
+
+# synthetic units: five communes in two groups
+COMP = pd.DataFrame(
+    {
+        "pop": [100.0, 300.0, 0.0, 50.0, 50.0],
+        "pop_2010": [100.0, 200.0, 0.0, 0.0, 0.0],
+        "area_km2": [1.0, 3.0, 2.0, 1.0, 1.0],
+        "jobs": [10.0, 90.0, 5.0, 0.0, 0.0],
+        "sector_a": [1.0, 3.0, 0.0, 0.0, 0.0],
+        "sector_b": [1.0, 1.0, 0.0, 0.0, 0.0],
+    },
+    index=["u1", "u2", "u3", "u4", "u5"],
+)
+PEOPLE = pd.DataFrame(
+    {"unit": ["u1", "u1", "u2", "u2", "u4"], "age": [20.0, 30.0, 40.0, 80.0, 50.0],
+     "woman": [True, False, True, True, False]}
+)  # fmt: skip
+ZONING = pd.Series({"u1": "A", "u2": "A", "u3": "A", "u4": "B", "u5": "B"})
+
+
+def run(**kw):
+    return compute(CATALOGUE, COMP, ZONING, records={"people": PEOPLE}, **kw)
+
+
+def test_pooled_not_mean_of_ratios():
+    t = run()
+    v = t.values
+    assert list(v.index) == ["A", "B"] and v.index.name == "code"
+    assert v.loc["A", "density"] == 400 / 6  # not mean(100, 100, 0)
+    assert v.loc["A", "jobs_rate"] == 105 / 400 * 1000
+    assert v.loc["A", "share_a"] == 4 / 6 * 100
+    assert v.loc["A", "growth"] == pytest.approx(((400 / 300) ** 0.1 - 1) * 100)
+    assert v.loc["A", "median_age"] == 35.0  # over records, not median of unit medians (32.5)
+    assert v.loc["A", "median_age_w"] == 40.0
+    assert v.loc["B", "gini_pop"] == 0.0
+    assert all(v.dtypes == "float64")
+
+
+def test_division_by_zero_is_nan_and_flagged():
+    t = run()
+    assert np.isnan(t.values.loc["B", "share_a"])
+    assert np.isnan(t.values.loc["B", "growth"])
+    assert np.isnan(t.values.loc["B", "shannon_sectors"])
+    assert not np.isinf(t.values.to_numpy()).any()
+    assert t.flags.loc["B", "share_a"] and t.flags.loc["B", "growth"]
+    assert not t.flags.loc["A"].any()
+    assert t.flags.shape == t.values.shape
+    assert t.report["flagged"]["share_a"] == 1
+
+
+def test_components_tidy_wide():
+    terr = gpd.GeoDataFrame(
+        {"name": ["Aa", "Bb"], "population": [400.0, 100.0]}, index=["A", "B"],
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=2154,
+    )  # fmt: skip
+    t = run(territories=terr)
+    parts = t.components("jobs_rate")
+    assert parts.loc["A"].tolist() == [105.0, 400.0, 1000.0]
+    assert t.components("growth").loc["A", "start"] == 300.0
+    with pytest.raises(InvalidArgumentError) as info:
+        t.components("gini_pop")
+    assert str(info.value) == (
+        "indicator='gini_pop' is not valid: expected a ratio, share, density or growth "
+        "indicator. 'gini_pop' is of kind 'gini' and has no numerator/denominator."
+    )
+    tidy = t.tidy()
+    assert list(tidy.columns) == ["territory", "indicator", "value", "unit", "source", "vintage"]
+    assert len(tidy) == 2 * len(CATALOGUE)
+    row = tidy[(tidy.territory == "A") & (tidy.indicator == "density")].iloc[0]
+    assert row.value == 400 / 6 and row.unit == "hab./km²" and row.source == "synthetic"
+    wide = t.wide
+    assert isinstance(wide, gpd.GeoDataFrame) and wide.crs == terr.crs
+    assert list(wide.columns[:2]) == ["name", "population"]
+    assert wide.loc["A", "density"] == 400 / 6
+    assert wide.attrs["territorial"]["catalogue"] == "synthetic"
+
+
+def test_custom_overlapping_zoning_and_identity():
+    t = compute(CATALOGUE, COMP, {"X": ["u1", "u2"], "Y": ["u2", "u4"]},
+                indicators=["density", "pop"])  # fmt: skip
+    assert t.values.loc["X", "density"] == 100.0
+    assert t.values.loc["Y", "density"] == 350 / 4
+    assert list(t.values.columns) == ["density", "pop"]
+    ident = compute(CATALOGUE, COMP, None, indicators=["density"])
+    assert ident.values["density"].tolist() == [100.0, 100.0, 0.0, 50.0, 50.0]
+    assert ident.report["units_in_no_territory"] == 0
+
+
+def test_report_missing_members_and_unassigned_units():
+    t = compute(CATALOGUE, COMP, {"X": ["u1", "zz"]}, indicators=["pop"])
+    assert t.report["members_missing_from_components"] == ["zz"]
+    assert t.report["units_in_no_territory"] == 4
+    assert t.values.loc["X", "pop"] == 100.0
+
+
+def test_unknown_column_message():
+    with pytest.raises(ColumnNotFoundError) as info:
+        compute(CATALOGUE, COMP.drop(columns="jobs"), ZONING, indicators=["jobs_rate"])
+    assert str(info.value) == (
+        "jobs_rate.numerator='jobs' is not a column of the data. Available columns: 'pop', "
+        "'pop_2010', 'area_km2', 'sector_a', 'sector_b'."
+    )
+
+
+def test_missing_records_message():
+    with pytest.raises(InvalidArgumentError) as info:
+        compute(CATALOGUE, COMP, ZONING, indicators=["median_age"])
+    assert str(info.value) == (
+        "records='{}' is not valid: expected a table named 'people'. Indicator 'median_age' "
+        "needs the record table 'people'; pass records={'people': DataFrame with a 'unit' "
+        "column}."
+    )
+
+
+def test_bad_zoning_messages():
+    with pytest.raises(InvalidArgumentError) as info:
+        membership({"X": "u1"}, COMP.index)
+    assert str(info.value) == (
+        "zoning['X']='u1' is not valid: expected a list of unit codes. Give a list such as "
+        "['01001', '01002'], not a single string."
+    )
+    with pytest.raises(InvalidArgumentError) as info:
+        membership(42, COMP.index)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "zoning='int' is not valid: expected None, a Series unit -> territory, a mapping "
+        "{territory: [units]} or a DataFrame with a 'members' column."
+    )
+
+
+# --- property-based aggregation invariants ---------------------------------------------------
+
+units = st.integers(min_value=1, max_value=30)
+
+
+@st.composite
+def partitions(draw):
+    n = draw(units)
+    num = draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n))
+    den = draw(st.lists(st.integers(1, 1000), min_size=n, max_size=n))
+    groups = draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    index = [f"u{i}" for i in range(n)]
+    columns = {"jobs": num, "pop": den, "pop_2010": den, "area_km2": den, "sector_a": num}
+    comp = pd.DataFrame({**columns, "sector_b": den}, index=index)
+    return comp.astype(float), pd.Series([f"g{g}" for g in groups], index=index)
+
+
+@settings(max_examples=60, deadline=None)
+@given(partitions())
+def test_property_ratio_is_pooled_and_stocks_add_up(data):
+    comp, zoning = data
+    t = compute(CATALOGUE, comp, zoning, indicators=["pop", "jobs_rate", "density"])
+    # stocks of a partition add up to the total
+    assert t.values["pop"].sum() == pytest.approx(comp["pop"].sum())
+    for g, members in zoning.groupby(zoning).groups.items():
+        part = comp.loc[members]
+        assert t.values.loc[g, "jobs_rate"] == pytest.approx(
+            part["jobs"].sum() / part["pop"].sum() * 1000
+        )
+    # merging every group into one territory equals the whole pooled
+    whole = compute(CATALOGUE, comp, pd.Series("all", index=comp.index), indicators=["jobs_rate"])
+    parts = t.components("jobs_rate")
+    assert whole.values.loc["all", "jobs_rate"] == pytest.approx(
+        parts["numerator"].sum() / parts["denominator"].sum() * 1000
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitions())
+def test_property_custom_equals_pooled_members(data):
+    comp, _ = data
+    members = {"c": list(comp.index[::2])}
+    t = compute(CATALOGUE, comp, members, indicators=["share_a", "gini_pop"])
+    pooled = comp.loc[members["c"]]
+    expected = pooled["sector_a"].sum() / (pooled["sector_a"] + pooled["sector_b"]).sum() * 100
+    assert t.values.loc["c", "share_a"] == pytest.approx(expected)
+    g = t.values.loc["c", "gini_pop"]
+    assert np.isnan(g) or 0.0 <= g < 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(partitions())
+def test_property_shares_bounded_and_flags_exact(data):
+    comp, zoning = data
+    comp = comp.copy()
+    comp.iloc[::3, comp.columns.get_loc("sector_b")] = 0.0
+    comp.iloc[::3, comp.columns.get_loc("sector_a")] = 0.0
+    t = compute(CATALOGUE, comp, zoning, indicators=["share_a"])
+    v = t.values["share_a"]
+    assert ((v >= 0) & (v <= 100) | v.isna()).all()
+    den = (comp["sector_a"] + comp["sector_b"]).groupby(zoning).sum()
+    assert t.flags["share_a"].to_dict() == (den == 0).to_dict()

