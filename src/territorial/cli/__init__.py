@@ -22,6 +22,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.data",
     "territorial.cli.indicators",
+    "territorial.cli.diagnose",
 )
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,525 @@
+"""The diagnosis of territories: strengths, weaknesses, spatial clusters and type.
+
+:func:`diagnose` runs every step once for all the territories of a level
+(comparison to references and peers, local Moran clusters, typology) and
+returns a :class:`DiagnosisSet`; :meth:`DiagnosisSet.diagnosis` gives the
+:class:`Diagnosis` of one territory and :meth:`DiagnosisSet.table` (or
+:func:`diagnose_all`) the table of all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from territorial.diagnose.compare import Comparison, StrengthRule, _spec_get, compare
+from territorial.diagnose.sentences import finding_sentence
+from territorial.diagnose.spatial import NOT_SIGNIFICANT, LocalMoran, global_moran, local_moran
+from territorial.diagnose.typology import Typology, typology
+from territorial.diagnose.weights import ContiguityWeights
+from territorial.errors import TerritoryNotFoundError
+from territorial.format import check_lang
+
+__all__ = ["Diagnosis", "DiagnosisSet", "diagnose", "diagnose_all", "to_csv_frame"]
+
+CLUSTER_NAMES = {
+    "High-High": {"fr": "Haut-Haut", "en": "High-High"},
+    "Low-Low": {"fr": "Bas-Bas", "en": "Low-Low"},
+    "High-Low": {"fr": "Haut-Bas", "en": "High-Low"},
+    "Low-High": {"fr": "Bas-Haut", "en": "Low-High"},
+}
+
+
+def _label(spec: Any, indicator: str, lang: str) -> str:
+    get = getattr(spec, "label_in", None)
+    if get is not None:
+        return get(lang)
+    label = _spec_get(spec, "label", {}) or {}
+    return label.get(lang) or label.get("fr") or indicator
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class Diagnosis:
+    """The diagnosis of one territory.
+
+    Attributes
+    ----------
+    code, name, level, lang
+        The territory and the language of the sentences.
+    strengths, weaknesses
+        Sentences, most important first.
+    traits
+        Sentences on distinctive values of neutral indicators (high or low).
+    lisa
+        Indicator id -> local Moran cluster (``High-High``, ``Low-Low``,
+        ``High-Low``, ``Low-High``) where significant.
+    type
+        Typology type (``"T1"``...) and ``type_description`` its distinctive
+        indicators.
+    findings
+        One dict per indicator with every number behind the sentences.
+    spec
+        How the diagnosis was made (rule, peers, references, weights, LISA, typology).
+    """
+
+    code: str
+    name: str
+    level: str
+    lang: str
+    strengths: list[str]
+    weaknesses: list[str]
+    traits: list[str]
+    lisa: dict[str, str]
+    type: str | None
+    type_description: str
+    findings: list[dict]
+    spec: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """A JSON-able dict (NaN become ``None``).
+
+        Examples
+        --------
+        >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
+        >>> d = diagnose(v, {"x": {"polarity": "higher_is_better", "label": {"fr": "X"}}})
+        >>> sorted(d.diagnosis("j").to_dict())[:3]
+        ['code', 'findings', 'lang']
+        """
+        return _clean(
+            {
+                "code": self.code,
+                "name": self.name,
+                "level": self.level,
+                "lang": self.lang,
+                "strengths": self.strengths,
+                "weaknesses": self.weaknesses,
+                "traits": self.traits,
+                "lisa": self.lisa,
+                "type": self.type,
+                "type_description": self.type_description,
+                "findings": self.findings,
+                "spec": self.spec,
+            }
+        )
+
+    def _sections(self) -> list[tuple[str, list[str]]]:
+        fr = self.lang == "fr"
+        lisa = [
+            f"{_label(self.spec.get('_specs', {}).get(i, {}), i, self.lang)} : "
+            f"{CLUSTER_NAMES[c][self.lang]}"
+            if fr
+            else f"{_label(self.spec.get('_specs', {}).get(i, {}), i, self.lang)}: "
+            f"{CLUSTER_NAMES[c][self.lang]}"
+            for i, c in self.lisa.items()
+        ]
+        return [
+            ("Atouts" if fr else "Strengths", self.strengths),
+            ("Faiblesses" if fr else "Weaknesses", self.weaknesses),
+            ("Traits distinctifs" if fr else "Distinctive traits", self.traits),
+            ("Regroupements spatiaux (LISA)" if fr else "Spatial clusters (LISA)", lisa),
+        ]
+
+    def _title(self) -> str:
+        title = f"{self.name} ({self.code})"
+        if self.type:
+            title += f" — type {self.type}"
+            if self.type_description:
+                title += (
+                    f" : {self.type_description}"
+                    if self.lang == "fr"
+                    else (f": {self.type_description}")
+                )
+        return title
+
+    def __str__(self) -> str:
+        lines = [self._title()]
+        none = "aucun" if self.lang == "fr" else "none"
+        for heading, items in self._sections():
+            lines.append("")
+            lines.append(heading)
+            lines.extend(f"  - {s}" for s in items) if items else lines.append(f"  ({none})")
+        return "\n".join(lines)
+
+    def __rich__(self):
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        blocks = []
+        for heading, items in self._sections():
+            text = Text(heading + "\n", style="bold")
+            for s in items or ["—"]:
+                text.append(f"• {s}\n")
+            blocks.append(text)
+        return Panel(Group(*blocks), title=self._title())
+
+
+@dataclass
+class DiagnosisSet:
+    """Everything computed for the territories of a level; see :func:`diagnose`."""
+
+    comparison: Comparison
+    names: pd.Series
+    level: str
+    lisa: LocalMoran | None = None
+    moran: pd.DataFrame | None = None
+    types: Typology | None = None
+    comparable: bool = True
+    spec: dict = field(default_factory=dict)
+
+    @property
+    def specs(self) -> Mapping[str, Any]:
+        return self.comparison.specs
+
+    def _sentence(self, code: str, indicator: str, lang: str) -> str:
+        c = self.comparison
+        spec = self.specs[indicator]
+        primary = c.primary_reference
+        return finding_sentence(
+            label=_label(spec, indicator, lang),
+            value=float(c.values.at[code, indicator]),
+            unit=str(_spec_get(spec, "unit", "") or ""),
+            decimals=_spec_get(spec, "decimals", None),
+            gap=float(c.gaps[primary].at[code, indicator]) if primary else math.nan,
+            relative_gap=(
+                float(c.relative_gaps[primary].at[code, indicator]) if primary else math.nan
+            ),
+            reference_level=primary,
+            decile=float(c.decile.at[code, indicator]),
+            level=self.level,
+            comparable=self.comparable,
+            unstable=bool(c.unstable.at[code, indicator]),
+            lang=lang,
+        )
+
+    def diagnosis(self, code: str, *, lang: str = "fr") -> Diagnosis:
+        """The diagnosis of one territory.
+
+        Examples
+        --------
+        >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
+        >>> d = diagnose(v, {"x": {"polarity": "higher_is_better", "label": {"en": "X"}}})
+        >>> d.diagnosis("j", lang="en").strengths
+        ['X: 9.00, 10th decile of territories']
+        """
+        check_lang(lang)
+        c = self.comparison
+        code = str(code)
+        if code not in c.values.index:
+            raise TerritoryNotFoundError(code, where=f"the {len(c.values)} diagnosed territories")
+        primary = c.primary_reference
+        findings, buckets = [], {"strength": [], "weakness": [], "high": [], "low": []}
+        for indicator in c.values.columns:
+            status = c.status.at[code, indicator]
+            finding = {
+                "indicator": indicator,
+                "status": status,
+                "value": c.values.at[code, indicator],
+                "peer_group": c.peer_group.get(code),
+                "percentile": c.percentile.at[code, indicator],
+                "decile": c.decile.at[code, indicator],
+                "robust_z": c.robust_z.at[code, indicator],
+                "importance": c.importance.at[code, indicator],
+                "unstable": bool(c.unstable.at[code, indicator]),
+                "references": {lv: c.references[lv].at[code, indicator] for lv in c.references},
+                "primary_reference": primary,
+            }
+            if self.lisa is not None:
+                finding["lisa"] = self.lisa.clusters.at[code, indicator]
+                finding["lisa_p"] = self.lisa.p_sim.at[code, indicator]
+            if status and not math.isnan(finding["value"]):
+                finding["sentence"] = self._sentence(code, indicator, lang)
+                buckets[status].append((finding["importance"], finding["sentence"]))
+            findings.append(finding)
+        ordered = {k: [s for _, s in sorted(v, key=lambda t: -t[0])] for k, v in buckets.items()}
+        lisa = {}
+        if self.lisa is not None:
+            row = self.lisa.clusters.loc[code]
+            lisa = {i: v for i, v in row.items() if v in CLUSTER_NAMES}
+        type_, description = None, ""
+        if self.types is not None and code in self.types.labels.index:
+            type_ = self.types.labels[code]
+            description = self.types.describe(type_, specs=self.specs, lang=lang)
+        spec = dict(self.spec, _specs=dict(self.specs))
+        return Diagnosis(
+            code=code,
+            name=str(self.names.get(code, code)),
+            level=self.level,
+            lang=lang,
+            strengths=ordered["strength"],
+            weaknesses=ordered["weakness"],
+            traits=ordered["high"] + ordered["low"],
+            lisa=lisa,
+            type=type_,
+            type_description=description,
+            findings=findings,
+            spec=self._public_spec(spec),
+        )
+
+    @staticmethod
+    def _public_spec(spec: dict) -> dict:
+        out = dict(spec)
+        specs = out.pop("_specs", {})
+        out["_specs"] = {
+            k: {
+                "label": dict(_spec_get(v, "label", {}) or {}),
+                "unit": _spec_get(v, "unit", ""),
+                "polarity": _spec_get(v, "polarity", "neutral"),
+            }
+            for k, v in specs.items()
+        }
+        return out
+
+    def table(self, *, lang: str = "fr") -> pd.DataFrame:
+        """The diagnosis of every territory, one row each.
+
+        Columns: ``name, strengths, weaknesses, traits`` (lists of sentences,
+        most important first), ``lisa`` (dict of significant clusters),
+        ``type``, ``type_description``, then per indicator ``<id>`` (value),
+        ``<id>__percentile``, ``<id>__decile``, ``<id>__robust_z``,
+        ``<id>__reference`` (primary), ``<id>__status`` and ``<id>__lisa``.
+
+        Examples
+        --------
+        >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
+        >>> t = diagnose(v, {"x": {"polarity": "higher_is_worse"}}).table(lang="en")
+        >>> t.loc["a", "strengths"]
+        ['x: 0, 1st decile of territories']
+        """
+        check_lang(lang)
+        c = self.comparison
+        index = c.values.index
+        primary = c.primary_reference
+        columns = list(c.values.columns)
+        values = c.values.to_numpy()
+        status = c.status.to_numpy()
+        nan = np.full(values.shape, np.nan)
+        gaps = c.gaps[primary].to_numpy() if primary else nan
+        relative = c.relative_gaps[primary].to_numpy() if primary else nan
+        deciles = c.decile.to_numpy()
+        unstable = c.unstable.to_numpy()
+        importance = c.importance.to_numpy()
+        meta = [
+            (
+                _label(self.specs[i], i, lang),
+                str(_spec_get(self.specs[i], "unit", "") or ""),
+                _spec_get(self.specs[i], "decimals", None),
+            )
+            for i in columns
+        ]
+        rows, cols = np.nonzero((status != "") & ~np.isnan(values))
+        order = np.lexsort((-importance[rows, cols], rows))
+        rows, cols = rows[order], cols[order]
+        lists: dict[str, list[list[str]]] = {
+            key: [[] for _ in range(len(index))] for key in ("strengths", "weaknesses", "traits")
+        }
+        target = {
+            "strength": "strengths",
+            "weakness": "weaknesses",
+            "high": "traits",
+            "low": "traits",
+        }
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            label, unit, decimals = meta[j]
+            sentence = finding_sentence(
+                label=label,
+                value=float(values[i, j]),
+                unit=unit,
+                decimals=decimals,
+                gap=float(gaps[i, j]),
+                relative_gap=float(relative[i, j]),
+                reference_level=primary,
+                decile=float(deciles[i, j]),
+                level=self.level,
+                comparable=self.comparable,
+                unstable=bool(unstable[i, j]),
+                lang=lang,
+            )
+            lists[target[status[i, j]]][i].append(sentence)
+        out = pd.DataFrame(index=index)
+        out["name"] = self.names.reindex(index).astype("str")
+        for key, column in lists.items():
+            out[key] = column
+        lisa: list[dict[str, str]] = [{} for _ in range(len(index))]
+        if self.lisa is not None:
+            clusters = self.lisa.clusters.reindex(columns=columns).to_numpy()
+            for i, j in zip(*np.nonzero(np.isin(clusters, list(CLUSTER_NAMES))), strict=True):
+                lisa[i][columns[j]] = clusters[i, j]
+        out["lisa"] = lisa
+        if self.types is not None:
+            out["type"] = self.types.labels.reindex(index)
+            descriptions = {
+                t: self.types.describe(t, specs=self.specs, lang=lang)
+                for t in self.types.profiles.index
+            }
+            out["type_description"] = out["type"].map(descriptions)
+        primary = c.primary_reference
+        details = {}
+        for indicator in c.values.columns:
+            details[indicator] = c.values[indicator]
+            details[f"{indicator}__percentile"] = c.percentile[indicator]
+            details[f"{indicator}__decile"] = c.decile[indicator]
+            details[f"{indicator}__robust_z"] = c.robust_z[indicator]
+            if primary:
+                details[f"{indicator}__reference"] = c.references[primary][indicator]
+            details[f"{indicator}__status"] = c.status[indicator]
+            if self.lisa is not None:
+                details[f"{indicator}__lisa"] = self.lisa.clusters[indicator]
+        out = pd.concat([out, pd.DataFrame(details, index=index)], axis=1)
+        out.attrs["territorial"] = _clean({k: v for k, v in self.spec.items()})
+        return out
+
+
+def diagnose(
+    values: pd.DataFrame,
+    specs: Mapping[str, Any],
+    *,
+    names: pd.Series | None = None,
+    level: str = "territory",
+    references: Mapping[str, pd.DataFrame] | None = None,
+    parents: pd.DataFrame | None = None,
+    peers: pd.Series | None = None,
+    comparable: bool | None = None,
+    population: pd.Series | None = None,
+    weights: ContiguityWeights | None = None,
+    lisa_kwds: Mapping[str, Any] | None = None,
+    types: Typology | int | None = None,
+    type_indicators: list[str] | None = None,
+    rule: StrengthRule | None = None,
+) -> DiagnosisSet:
+    """Diagnose every territory of a level.
+
+    Parameters
+    ----------
+    values
+        One float column per indicator, indexed by territory code.
+    specs
+        Indicator id -> spec (``IndicatorSpec`` or dict: ``label`` {fr, en},
+        ``unit``, ``polarity``, optional ``decimals``).
+    names
+        Territory names (default: the codes).
+    level
+        Name of the level, for sentences (``"epci"`` -> « des EPCI comparables »).
+    references, parents, peers, population, rule
+        See :func:`territorial.diagnose.compare.compare`.
+    comparable
+        Whether peers are a selection (« comparables »); default: ``peers`` given.
+    weights
+        Contiguity weights: enables local Moran clusters and global Moran's I.
+    lisa_kwds
+        Options of :func:`~territorial.diagnose.spatial.local_moran`
+        (``permutations``, ``seed``, ``alpha``, ``fdr``).
+    types
+        A ready :class:`Typology`, or a number of k-means types to build on
+        ``type_indicators`` (default: all indicators), or ``None``.
+
+    Returns
+    -------
+    DiagnosisSet
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
+    >>> d = diagnose(v, {"x": {"polarity": "higher_is_better"}})
+    >>> [s.replace("\xa0", " ") for s in d.diagnosis("a").weaknesses]
+    ['x : 0, 1er décile des territoires']
+    """
+    comparison = compare(
+        values, specs, references=references, parents=parents, peers=peers,
+        population=population, rule=rule,
+    )  # fmt: skip
+    names = names if names is not None else pd.Series(values.index, index=values.index)
+    names = names.reindex(values.index).fillna(pd.Series(values.index, index=values.index))
+    spec: dict[str, Any] = {
+        "level": level,
+        "rule": dict(comparison.rule.__dict__),
+        "references": list(comparison.references),
+        "primary_reference": comparison.primary_reference,
+        "peers": "given groups" if peers is not None else "all territories of the level",
+        "comparison": comparison.report,
+    }
+    lisa = moran = None
+    if weights is not None:
+        kwds = dict(lisa_kwds or {})
+        aligned = comparison.values.reindex(weights.codes)
+        lisa = local_moran(aligned, weights, **kwds)
+        lisa = LocalMoran(
+            *(t.reindex(values.index) for t in (lisa.Is, lisa.quadrant, lisa.p_sim)),
+            clusters=lisa.clusters.reindex(values.index).fillna(NOT_SIGNIFICANT),
+            thresholds=lisa.thresholds,
+            spec=lisa.spec,
+        )
+        moran = global_moran(aligned, weights).table
+        spec["lisa"] = lisa.spec
+        spec["islands"] = dict(weights.islands)
+    typ = None
+    if isinstance(types, Typology):
+        typ = types
+    elif types is not None:
+        cols = type_indicators or list(values.columns)
+        typ = typology(comparison.values[cols], k=int(types))
+    if typ is not None:
+        spec["typology"] = typ.spec
+    return DiagnosisSet(
+        comparison=comparison,
+        names=names.astype("str"),
+        level=level,
+        lisa=lisa,
+        moran=moran,
+        types=typ,
+        comparable=peers is not None if comparable is None else comparable,
+        spec=spec,
+    )
+
+
+def diagnose_all(values: pd.DataFrame, specs: Mapping[str, Any], *, lang: str = "fr", **kwds):
+    """The table of the diagnoses of all territories (see :meth:`DiagnosisSet.table`).
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
+    >>> diagnose_all(v, {"x": {"polarity": "higher_is_better"}})["strengths"].map(len).sum()
+    np.int64(2)
+    """
+    return diagnose(values, specs, **kwds).table(lang=lang)
+
+
+def to_csv_frame(table: pd.DataFrame, *, separator: str = " | ") -> pd.DataFrame:
+    """A copy of a diagnosis table with lists joined and dicts as JSON, ready for CSV.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"strengths": [["a", "b"]], "lisa": [{"x": "High-High"}]})
+    >>> to_csv_frame(t).iloc[0].tolist()
+    ['a | b', '{"x": "High-High"}']
+    """
+    out = table.copy()
+    for column in out.columns:
+        sample = out[column].dropna()
+        if len(sample) and isinstance(sample.iloc[0], list):
+            out[column] = out[column].map(
+                lambda v: separator.join(v) if isinstance(v, list) else v
+            )
+        elif len(sample) and isinstance(sample.iloc[0], dict):
+            out[column] = out[column].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v
+            )
+    return out

@@ -1,0 +1,159 @@
+"""Diagnose the built-in France territories (a thin layer over the generic core).
+
+Loads the territories and the France catalogue computed at the level and at
+each parent level up to France (references computed from the components by
+:func:`territorial.indicators.compute_france`), builds contiguity weights,
+and calls :func:`territorial.diagnose.diagnosis.diagnose`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from territorial.diagnose.compare import StrengthRule, size_classes
+from territorial.diagnose.diagnosis import Diagnosis, DiagnosisSet, diagnose
+from territorial.diagnose.smoothing import empirical_bayes
+from territorial.diagnose.weights import contiguity_weights
+from territorial.errors import InvalidArgumentError
+
+__all__ = ["FRANCE_DIAGNOSIS_LEVELS", "diagnose_france", "france_diagnosis_set"]
+
+#: Levels that can be diagnosed, and their references from the nearest to France.
+FRANCE_DIAGNOSIS_LEVELS: dict[str, tuple[str, ...]] = {
+    "commune": ("region", "departement", "france"),
+    "canton": ("region", "departement", "france"),
+    "circonscription": ("region", "departement", "france"),
+    "epci": ("region", "departement", "france"),
+    "departement": ("region", "france"),
+    "region": ("france",),
+}
+SMOOTHABLE_KINDS = ("share", "ratio")
+#: Smallest peer group: smaller size classes are merged with the next smaller one.
+MIN_PEERS = 20
+
+
+def france_diagnosis_set(
+    level: str,
+    *,
+    indicators: Iterable[str] | None = None,
+    peers: str | pd.Series = "size",
+    smooth: bool = False,
+    permutations: int = 999,
+    seed: int = 12345,
+    alpha: float = 0.05,
+    fdr: bool = False,
+    n_types: int | None = None,
+    rule: StrengthRule | None = None,
+    lisa: bool = True,
+    cache: str | os.PathLike[str] | None = None,
+) -> DiagnosisSet:
+    """Diagnose every territory of a France level (see :func:`diagnose_france`)."""
+    from territorial.indicators import compute_france
+    from territorial.io.france import load_france
+
+    if level not in FRANCE_DIAGNOSIS_LEVELS:
+        raise InvalidArgumentError(
+            "level",
+            level,
+            ", ".join(repr(lv) for lv in FRANCE_DIAGNOSIS_LEVELS),
+            "Indicators are computed from communes upwards; pick one of these levels.",
+        )
+    ids = list(indicators) if indicators is not None else None
+    table = compute_france(level, indicators=ids, cache=cache)
+    catalogue = table.catalogue
+    values = table.values.copy()
+    report: dict[str, Any] = {"indicators": table.report}
+    if ids is None:  # stocks measure size, not performance: left to the peer groups
+        values = values[[c for c in values.columns if catalogue[c].kind != "stock"]]
+    territories = load_france(level, cache=cache, progress=False)
+    territories = territories.loc[territories.index.isin(values.index)]
+    values = values.reindex(territories.index)
+    if smooth:
+        smoothed = []
+        for c in values.columns:
+            if catalogue[c].kind in SMOOTHABLE_KINDS and c in table.parts:
+                parts = table.parts[c].reindex(values.index)
+                scale = float(parts["scale"].iloc[0]) if "scale" in parts else 1.0
+                values[c] = empirical_bayes(parts["numerator"], parts["denominator"], scale=scale)
+                smoothed.append(c)
+        report["smoothed"] = {"method": "global empirical Bayes", "indicators": smoothed}
+    references: dict[str, pd.DataFrame] = {}
+    for ref_level in FRANCE_DIAGNOSIS_LEVELS[level]:
+        references[ref_level] = compute_france(
+            ref_level, indicators=list(values.columns), cache=cache
+        ).values
+    parent_levels = [lv for lv in FRANCE_DIAGNOSIS_LEVELS[level] if lv in territories.columns]
+    parents = territories[parent_levels] if parent_levels else None
+    population = territories["population"]
+    if isinstance(peers, pd.Series):
+        groups, comparable = peers.reindex(values.index), True
+    elif peers == "size":
+        groups, comparable = size_classes(population, min_size=MIN_PEERS), True
+    elif peers == "all":
+        groups, comparable = None, False
+    else:
+        raise InvalidArgumentError(
+            "peers", peers, "'size', 'all' or a Series of peer groups",
+            "Pass peers='size' (same population class), 'all', or your own grouping.",
+        )  # fmt: skip
+    weights = None
+    if lisa:
+        weights = contiguity_weights(territories)
+    n = len(values)
+    k = n_types if n_types is not None else (6 if n >= 60 else max(2, n // 6))
+    result = diagnose(
+        values,
+        catalogue,
+        names=territories["name"],
+        level=level,
+        references=references,
+        parents=parents,
+        peers=groups,
+        comparable=comparable,
+        population=population,
+        weights=weights,
+        lisa_kwds={"permutations": permutations, "seed": seed, "alpha": alpha, "fdr": fdr},
+        types=k if n >= 3 * 2 else None,
+        rule=rule,
+    )
+    result.spec["sources"] = report
+    return result
+
+
+def diagnose_france(
+    level: str,
+    code: str | None = None,
+    *,
+    lang: str = "fr",
+    **kwds: Any,
+) -> Diagnosis | pd.DataFrame:
+    """Diagnose a France territory, or all territories of a level.
+
+    Parameters
+    ----------
+    level
+        One of :data:`FRANCE_DIAGNOSIS_LEVELS`.
+    code
+        A territory code (``"200046977"``): its :class:`Diagnosis`; ``None``:
+        the table of all territories (:meth:`DiagnosisSet.table`).
+    lang
+        ``"fr"`` or ``"en"``.
+    **kwds
+        Options of :func:`france_diagnosis_set`: ``indicators``, ``peers``
+        (``"size"``, ``"all"`` or a Series), ``smooth`` (empirical Bayes on
+        shares and ratios), ``permutations``, ``seed``, ``alpha``, ``fdr``,
+        ``n_types``, ``rule``, ``lisa``, ``cache``.
+
+    Examples
+    --------
+    >>> d = diagnose_france("epci", "200046977")  # doctest: +SKIP
+    >>> print(d)  # doctest: +SKIP
+    """
+    result = france_diagnosis_set(level, **kwds)
+    if code is None:
+        return result.table(lang=lang)
+    return result.diagnosis(code, lang=lang)

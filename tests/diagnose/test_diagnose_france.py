@@ -1,0 +1,231 @@
+"""Diagnoses of real France territories: sentences checked against the indicator table, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from territorial.diagnose.diagnosis import Diagnosis, diagnose
+from territorial.diagnose.france import france_diagnosis_set
+from territorial.diagnose.sentences import decile_text, finding_sentence
+from territorial.errors import TerritoryNotFoundError
+
+pytestmark = pytest.mark.realdata
+
+
+def _ids() -> list[str]:
+    """Indicators of the catalogue that need no road-accident download, stocks left out."""
+    from territorial.indicators import france_catalogue
+
+    cat = france_catalogue()
+    return [i for i in cat if cat[i].theme != "safety" and cat[i].kind != "stock"]
+
+
+@pytest.fixture(scope="module")
+def departements():
+    from territorial.indicators import compute_france
+    from territorial.io.france import load_france
+
+    result = france_diagnosis_set("departement", indicators=_ids(), permutations=99, seed=5)
+    table = compute_france("departement", indicators=_ids())  # computed independently
+    regions = compute_france("region", indicators=_ids()).values
+    parents = load_france("departement", progress=False)["region"]
+    return result, table, regions, parents
+
+
+def _number(text: str, lang: str) -> float:
+    text = text.replace("\u202f", "").replace("\u00a0", "")
+    text = text.replace(",", ".") if lang == "fr" else text.replace(",", "")
+    return float(text)
+
+
+NUM = r"-?[\d\u202f,.]+"
+
+
+def _close(shown: str, expected: float, lang: str) -> bool:
+    """True if the displayed number is ``expected`` rounded to the shown decimals."""
+    shown = shown.rstrip(",.")
+    point = "," if lang == "fr" else "."
+    decimals = len(shown.split(point)[1]) if point in shown else 0
+    return abs(_number(shown, lang) - expected) <= 0.5 * 10**-decimals + 1e-9
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lang):
+    result, table, regions, parents = departements
+    out = result.table(lang=lang)
+    catalogue = table.catalogue
+    labels = {catalogue[i].label_in(lang): i for i in result.comparison.values.columns}
+    peers = result.comparison.peer_group
+    checked = 0
+    for code, row in out.iterrows():
+        for sentence in row["strengths"] + row["weaknesses"] + row["traits"]:
+            sep = "\u00a0: " if lang == "fr" else ": "
+            label, rest = sentence.split(sep, 1)
+            indicator = labels[label]
+            spec = catalogue[indicator]
+            value = float(table.values.loc[code, indicator])
+            # 1. the value, as displayed, within its rounding
+            assert _close(re.match(NUM, rest).group(0), value, lang)
+            # 2. the gap to the regional value
+            ref = float(regions.loc[parents[code], indicator])
+            if spec.kind != "stock" and not math.isnan(ref):
+                if spec.unit.startswith("%"):
+                    m = re.search(rf"({NUM}) points? (au-dessus|en dessous|above|below)", rest)
+                    if m:
+                        assert _close(m.group(1), abs(value - ref), lang)
+                        assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
+                else:
+                    m = re.search(rf"({NUM})\u00a0?% (au-dessus|en dessous|above|below)", rest)
+                    if m:
+                        relative = abs(value - ref) / abs(ref) * 100
+                        assert _close(m.group(1), relative, lang)
+                        assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
+                assert m or "au niveau" in rest or "in line" in rest
+            # 3. the decile among peers, recomputed from the table
+            group = table.values.loc[peers[peers == peers[code]].index, indicator].dropna()
+            rank = (group < value).sum() + ((group == value).sum() + 1) / 2
+            decile = min(10, math.floor((rank - 0.5) / len(group) * 10) + 1)
+            assert decile_text(decile, lang) in rest
+            checked += 1
+    assert checked > 100
+
+
+def test_diagnosis_of_one_territory(departements):
+    result = departements[0]
+    d = result.diagnosis("29", lang="en")
+    assert isinstance(d, Diagnosis) and d.name == "Finistère"
+    payload = json.loads(json.dumps(d.to_dict()))
+    assert payload["code"] == "29" and payload["type"] == d.type
+    assert set(payload["lisa"]) <= set(result.comparison.values.columns)
+    for indicator, cluster in d.lisa.items():
+        assert result.lisa.clusters.loc["29", indicator] == cluster
+        assert result.lisa.p_sim.loc["29", indicator] < 0.05
+    text = str(d)
+    assert text.startswith("Finistère (29)") and "Strengths" in text
+    assert all(s in text for s in d.strengths + d.weaknesses + d.traits)
+    with pytest.raises(TerritoryNotFoundError) as err:
+        result.diagnosis("2A0")
+    assert str(err.value) == (
+        "No territory matches '2A0' in the 101 diagnosed territories. "
+        "Check the spelling, or search with territorial.lookup(gdf, query)."
+    )
+
+
+def test_table_columns_for_the_web_map(departements):
+    out = departements[0].table(lang="fr")
+    assert len(out) == 101
+    for column in ("name", "strengths", "weaknesses", "traits", "lisa", "type"):
+        assert column in out.columns
+    assert all(isinstance(v, list) for v in out["strengths"])
+    assert "density__percentile" in out.columns and "density__lisa" in out.columns
+
+
+def test_sentence_wording_both_languages():
+    common = dict(label="X", value=44.0, unit="%", decimals=0, relative_gap=0.07,
+                  reference_level="region", decile=1, level="epci", comparable=True)  # fmt: skip
+    assert finding_sentence(gap=1.5, lang="fr", **common) == (
+        "X\u00a0: 44\u00a0%, 1,5 point au-dessus de la moyenne régionale, "
+        "1er décile des EPCI comparables"
+    )
+    assert finding_sentence(gap=-3.0, lang="en", **common) == (
+        "X: 44%, 3.0 points below the regional average, 1st decile of comparable EPCIs"
+    )
+    assert finding_sentence(gap=0.01, lang="en", **common).startswith(
+        "X: 44%, in line with the regional average"
+    )
+    assert [decile_text(d, "en") for d in (1, 2, 3, 4, 10)] == [
+        "1st decile", "2nd decile", "3rd decile", "4th decile", "10th decile",
+    ]  # fmt: skip
+
+
+def test_islands_get_statistics_at_commune_level():
+    """Île-de-Sein and Ouessant: LISA values are finite in a diagnosis of Breton communes."""
+    from territorial.diagnose.weights import contiguity_weights
+    from territorial.indicators import compute_france
+    from territorial.io.france import load_france
+
+    communes = load_france("commune", progress=False)
+    communes = communes[communes["departement"] == "29"]
+    table = compute_france("commune", indicators=["women_councillors_share", "density"])
+    values = table.values.reindex(communes.index)
+    d = diagnose(values, table.catalogue, weights=contiguity_weights(communes),
+                 lisa_kwds={"permutations": 99})  # fmt: skip
+    for code in ("29083", "29155"):
+        assert np.isfinite(d.lisa.Is.loc[code].astype(float)).all()
+        assert np.isfinite(d.lisa.p_sim.loc[code].astype(float)).all()
+        assert np.isfinite(d.comparison.percentile.loc[code]).all()
+
+
+def _app():
+    import typer
+
+    from territorial.cli import diagnose as cli
+
+    app = typer.Typer()
+    cli.register(app)
+
+    @app.command("noop")
+    def noop() -> None:  # a second command keeps "diagnose" as a sub-command
+        pass
+
+    return app
+
+
+def test_cli_all_writes_a_csv(tmp_path):
+    out = tmp_path / "diag.csv"
+    result = CliRunner().invoke(
+        _app(),
+        [
+            "diagnose",
+            "france:region",
+            "--all",
+            "-o",
+            str(out),
+            "--permutations",
+            "99",
+            "--indicators",
+            ",".join(_ids()),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype={"code": str})
+    assert len(table) == 18 and {"strengths", "weaknesses", "lisa"} <= set(table.columns)
+
+
+def test_cli_json_in_english():
+    result = CliRunner().invoke(
+        _app(), ["diagnose", "france:region", "53", "--json", "--lang", "en",
+                 "--permutations", "99", "--indicators", ",".join(_ids())],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["name"] == "Bretagne" and payload["lang"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["france:pays", "1"], "SOURCE='france:pays' is not valid: expected france:LEVEL with "
+         "LEVEL one of commune, canton, circonscription, epci, departement, region. "
+         "For example: territorial diagnose france:epci 200046977."),
+        (["france:region"], "CODE=None is not valid: expected either a territory code or --all. "
+         "Give one code (territorial diagnose france:epci 200046977) or --all -o FILE."),
+        (["france:region", "--all"], "--output=None is not valid: expected a .csv or .json "
+         "file with --all. Add -o diag.csv."),
+        (["france:region", "--all", "-o", "x.txt"], "--output='x.txt' is not valid: expected "
+         "a path ending in .csv or .json. Use e.g. -o diag.csv."),
+        (["france:region", "53", "--lang", "de"], "--lang='de' is not valid: expected 'fr' or "
+         "'en'. Pass lang='fr' or lang='en'."),
+    ],
+)  # fmt: skip
+def test_cli_errors(args, message):
+    result = CliRunner().invoke(_app(), ["diagnose", *args])
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == f"error: {message}"
