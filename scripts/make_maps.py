@@ -52,7 +52,7 @@ def build_maps() -> list[tuple[str, object]]:
         ),
     ))  # fmt: skip
 
-    dep = _wide("departement", ["population", "density", "share_women_mayors"])
+    dep = _wide("departement", ["population", "density", "women_mayors_share"])
     shared = classify(dep["density"], "quantiles", 5, palette="Blues")
     maps.append((
         "departements_population_density",
@@ -65,12 +65,12 @@ def build_maps() -> list[tuple[str, object]]:
         ),
     ))  # fmt: skip
 
-    france = compute_france("france", indicators=["share_women_mayors"]).values
-    reference = float(france["share_women_mayors"].iloc[0])
+    france = compute_france("france", indicators=["women_mayors_share"]).values
+    reference = float(france["women_mayors_share"].iloc[0])
     maps.append((
         "departements_women_mayors_gap",
         map_territories(
-            dep, "share_women_mayors", kind="gap", reference=reference, k=6, base=regions,
+            dep, "women_mayors_share", kind="gap", reference=reference, k=6, base=regions,
             title="Part des femmes parmi les maires",
             subtitle="Écart à la moyenne nationale, par département, maires élus en 2026",
             source=ELECTED_SOURCE,

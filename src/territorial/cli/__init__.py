@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.data",
     "territorial.cli.indicators",
     "territorial.cli.diagnose",
+    "territorial.cli.maps",
 )
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,155 @@
+"""CLI command ``territorial map``: a static thematic map of an indicator, to PNG, SVG or PDF.
+
+The values come from the indicators package (``compute_france``) for ``france:LEVEL``
+sources, or from a column of a vector file; the map is drawn by
+:func:`territorial.render.map_territories`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from territorial.errors import InvalidArgumentError, TerritorialError
+
+console = Console(stderr=True, soft_wrap=True)
+
+#: Default base layer (parents' borders) drawn over each France level.
+BASE_LEVEL = {
+    "commune": "departement",
+    "arrondissement": "departement",
+    "canton": "departement",
+    "circonscription": "departement",
+    "epci": "departement",
+    "departement": "region",
+    "region": None,
+}
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _france_values(level: str, columns: list[str]) -> object:
+    """Indicators of a France level as a GeoDataFrame (``compute_france(...).wide``)."""
+    from territorial.indicators import compute_france
+
+    table = compute_france(level, indicators=columns)
+    return table.wide
+
+
+def _france_reference(column: str) -> float:
+    """The value of France as a whole, the reference of gap maps."""
+    from territorial.indicators import compute_france
+
+    return float(compute_france("france", indicators=[column]).values[column].iloc[0])
+
+
+def map_command(
+    source: Annotated[
+        str, typer.Argument(help="france:LEVEL (e.g. france:commune) or a vector file.")
+    ],
+    column: Annotated[
+        str, typer.Argument(help="Indicator id (france:LEVEL) or column of the file.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output: .png, .svg or .pdf")],
+    kind: Annotated[
+        str, typer.Option(help="choropleth, symbols, typology or gap.")
+    ] = "choropleth",
+    scheme: Annotated[
+        str, typer.Option(help="quantiles, equal_interval, fisher_jenks, natural_breaks, ...")
+    ] = "quantiles",
+    k: Annotated[int | None, typer.Option("-k", "--k", help="Number of classes.")] = None,
+    palette: Annotated[str | None, typer.Option(help="Matplotlib colormap name.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title (default: the indicator).")] = None,
+    subtitle: Annotated[str | None, typer.Option(help="Subtitle.")] = None,
+    source_line: Annotated[
+        str | None, typer.Option("--source", help="Source line (default: from the data).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+    reference: Annotated[
+        float | None, typer.Option(help="Reference of a gap map (default: France's value).")
+    ] = None,
+    choropleth: Annotated[
+        str | None, typer.Option(help="With --kind symbols: a rate drawn under the circles.")
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(help="Borders drawn over the map: a France level, or 'none'."),
+    ] = None,
+    paris_zoom: Annotated[bool, typer.Option(help="Inset on Paris and inner suburbs.")] = False,
+    labels: Annotated[int, typer.Option(help="Label the N most populated territories.")] = 0,
+    theme: Annotated[str | None, typer.Option(help="default, print or dark.")] = None,
+    dpi: Annotated[float | None, typer.Option(help="Resolution of PNG output.")] = None,
+    code: Annotated[str | None, typer.Option(help="Code column of a file source.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name column of a file source.")] = None,
+) -> None:
+    """Draw a thematic map: choropleth, proportional symbols, typology or gap map."""
+    from territorial.errors import UnsupportedFormatError
+    from territorial.io.france import load_france
+    from territorial.render import map_info, map_territories, save_map
+    from territorial.render.static.save import FORMATS
+
+    try:
+        if output.suffix.lower() not in FORMATS:  # before any computation
+            raise UnsupportedFormatError("--output", output, FORMATS)
+        if source.startswith("france:"):
+            level = source.split(":", 1)[1]
+            wanted = [column] + ([choropleth] if choropleth else [])
+            gdf = _france_values(level, wanted)
+            if kind == "gap" and reference is None:
+                reference = _france_reference(column)
+                console.print(f"reference (France): {reference:g}", highlight=False)
+            base_level = BASE_LEVEL.get(level) if base is None else base
+        else:
+            from territorial.io.sources import load_source
+
+            if kind == "gap" and reference is None:
+                raise InvalidArgumentError(
+                    "--reference", None, "a number for a gap map of a file",
+                    "Pass --reference VALUE.",
+                )  # fmt: skip
+
+            gdf = load_source(source, code=code, name=name, progress=False)
+            base_level = base
+        base_gdf = None
+        if base_level and base_level != "none":
+            base_gdf = load_france(base_level, progress=False)
+        meta = {}
+        for item in (gdf.attrs.get("territorial") or {}).get("indicators") or ():
+            if item.get("id") == column:
+                meta = item
+        fig = map_territories(
+            gdf,
+            column,
+            kind=kind,
+            scheme=scheme,
+            k=k,
+            palette=palette,
+            reference=reference,
+            choropleth=choropleth,
+            title=title if title is not None else meta.get("label", column),
+            subtitle=subtitle,
+            source=source_line,
+            lang=lang,
+            base=base_gdf,
+            paris_zoom=paris_zoom,
+            labels=labels or None,
+            theme=theme,
+            dpi=dpi,
+        )
+        written = save_map(fig, output)
+    except TerritorialError as error:
+        _fail(error)
+    for note in map_info(fig).notes:
+        console.print(f"note: {note}", highlight=False)
+    console.print(f"map written to {written}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``territorial map`` to the CLI."""
+    app.command("map")(map_command)

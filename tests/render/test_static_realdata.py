@@ -1,0 +1,73 @@
+"""Static maps of the real France data (cached built-in data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+
+from territorial.io.france import load_france
+from territorial.render import map_info, map_territories
+from territorial.render.static.insets import DROM
+
+pytestmark = pytest.mark.realdata
+
+
+def _drawn(ax) -> list[str]:
+    """Codes drawn as territories (classes and missing values) in an axes."""
+    gids = {"territorial:territories", "territorial:missing"}
+    return [
+        c
+        for col in ax.collections
+        if col.get_gid() in gids
+        for m in col.territory_codes
+        for c in m
+    ]
+
+
+def test_departements_with_drom_insets():
+    deps = load_france("departement", progress=False)
+    deps["density"] = deps["population"] / deps["area_km2"]
+    fig = map_territories(deps, "density", title="Densité", base=load_france("region"))
+    info = map_info(fig)
+    for group in DROM:
+        assert _drawn(info.panels[group.key]) == [group.key]
+    main = _drawn(info.panels["main"])
+    assert len(main) == 96 and not set(main) & {g.key for g in DROM}
+    # Mayotte has no population, hence no density: drawn with the missing style
+    (missing,) = [
+        c for c in info.panels["976"].collections if c.get_gid() == "territorial:missing"
+    ]
+    assert missing.territory_codes[0].tolist() == ["976"]
+    assert [t.get_text() for t in info.legend.get_texts()][-1] == "Données manquantes"
+    # each département's colour is the colour of its class
+    classes = info.classification.classes
+    for ax in info.panels.values():
+        for col in ax.collections:
+            if col.get_gid() != "territorial:territories":
+                continue
+            for color, members in zip(col.get_facecolors(), col.territory_codes, strict=True):
+                expected = {info.classification.colors[classes[c]] for c in members}
+                assert expected == {to_hex(color)}
+
+
+def test_national_commune_map_draws_every_commune_once():
+    communes = load_france("commune", progress=False)
+    communes["density"] = communes["population"] / communes["area_km2"]
+    fig = map_territories(communes, "density", paris_zoom=True)
+    info = map_info(fig)
+    drawn = [c for key, ax in info.panels.items() if key != "paris" for c in _drawn(ax)]
+    without = communes.index[communes.geometry.isna() | communes.geometry.is_empty]
+    assert len(drawn) == len(set(drawn)) == len(communes) - len(without)
+    assert set(drawn) | set(without) == set(communes.index)
+    if len(without):
+        assert any(
+            n.startswith(f"{len(without)} territories without geometry") for n in info.notes
+        )
+    assert "75056" in _drawn(info.panels["paris"])
+    # simplified to the display resolution: far fewer vertices than the source
+    assert info.tolerances["main"] > 100  # metres
+    paths = [p for col in info.panels["main"].collections for p in col.get_paths()]
+    n_vertices = sum(len(p.vertices) for p in paths)
+    assert n_vertices < 0.75 * communes.geometry.count_coordinates().sum()
+    assert len(np.unique(info.classification.classes)) == 6  # 5 classes and missing (Mayotte)
