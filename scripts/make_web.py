@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-INDICATORS = ["density", "share_women_councillors", "median_age_councillors"]
+INDICATORS = ["density", "women_councillors_share", "median_age_councillors"]
 PAGES = {  # level: title
     "commune": "Communes de France",
     "epci": "Intercommunalités (EPCI) de France",
@@ -39,7 +39,7 @@ def write_pages(out: Path) -> dict[str, Path]:
             gdf,
             INDICATORS,
             specs={i: catalogue[i] for i in INDICATORS},
-            parents={parent: parent},
+            parents=parent,
             peers=parent,
             peer_names=load_france(parent, progress=False)["name"],
             title=title,
@@ -71,7 +71,7 @@ def screenshots(pages: dict[str, Path], folder: Path) -> None:
         page.wait_for_selector("body[data-tw-ready]", timeout=120_000)
         page.screenshot(path=str(folder / "web_communes.png"))
         page.get_by_text("Part des femmes parmi les conseillers municipaux").click()
-        page.wait_for_selector("body[data-tw-layer=share_women_councillors]")
+        page.wait_for_selector("body[data-tw-layer=women_councillors_share]")
         page.screenshot(path=str(folder / "web_switcher.png"))
         box = page.locator(".tw-search input")
         box.fill("lyon")

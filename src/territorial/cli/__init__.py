@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.indicators",
     "territorial.cli.diagnose",
     "territorial.cli.maps",
+    "territorial.cli.web",
 )
 
 for _name in COMMAND_MODULES:

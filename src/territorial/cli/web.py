@@ -1,0 +1,187 @@
+"""CLI command ``territorial web``: an interactive HTML map of one or more indicators.
+
+``territorial web france:commune density women_councillors_share -o communes.html``
+computes the indicators with :func:`territorial.indicators.compute_france` and
+writes a self-contained page with :func:`territorial.render.web.web_map`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from territorial.errors import InvalidArgumentError, TerritorialError, UnsupportedFormatError
+
+console = Console(stderr=True, soft_wrap=True)
+
+#: Parent level whose borders are drawn over each France level (and whose members are peers).
+PARENT_LEVEL = {
+    "commune": "departement",
+    "arrondissement": "departement",
+    "canton": "departement",
+    "circonscription": "departement",
+    "epci": "departement",
+    "departement": "region",
+    "region": None,
+}
+
+
+def _fail(error: Exception) -> None:
+    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    raise typer.Exit(2)
+
+
+def france_page_frame(level: str, indicators: list[str]):
+    """Indicator values of a France level with their parents' codes, and the catalogue.
+
+    Returns ``(gdf, catalogue)``; ``gdf`` is ``compute_france(...).wide`` joined
+    with the parent code columns of :func:`territorial.io.france.load_france`.
+    """
+    from territorial.indicators import compute_france
+    from territorial.io.france import FRANCE_LEVELS, load_france
+
+    if level not in FRANCE_LEVELS:
+        raise InvalidArgumentError(
+            "SOURCE",
+            f"france:{level}",
+            f"france:LEVEL with LEVEL one of {', '.join(FRANCE_LEVELS)}",
+            "For example france:commune.",
+        )
+    table = compute_france(level, indicators=indicators)
+    gdf = table.wide
+    base = load_france(level, progress=False)
+    parents = [c for c in FRANCE_LEVELS if c in base.columns]
+    extra = base[parents].reindex(gdf.index)
+    gdf = gdf.join(extra[[c for c in parents if c not in gdf.columns]])
+    return gdf, table.catalogue
+
+
+def web_command(
+    source: Annotated[str, typer.Argument(help="france:LEVEL, e.g. france:commune.")],
+    indicators: Annotated[
+        list[str], typer.Argument(help="One or more indicator ids (one layer each).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .html file.")],
+    scheme: Annotated[
+        str, typer.Option(help="quantiles, equal_interval, fisher_jenks, natural_breaks, ...")
+    ] = "quantiles",
+    k: Annotated[int, typer.Option("-k", "--k", help="Number of classes.")] = 5,
+    palette: Annotated[str | None, typer.Option(help="Matplotlib colormap name.")] = None,
+    lang: Annotated[str, typer.Option(help="fr or en.")] = "fr",
+    parents: Annotated[
+        str | None,
+        typer.Option(help="Parent level whose borders are drawn (default: by level), or 'none'."),
+    ] = None,
+    peers: Annotated[
+        str | None,
+        typer.Option(help="Rank among territories of the same PARENT (default) or 'all'."),
+    ] = None,
+    diagnosis: Annotated[
+        bool,
+        typer.Option(help="Add each territory's top strengths and weaknesses to the popups."),
+    ] = False,
+    basemap: Annotated[
+        bool, typer.Option(help="Add OpenStreetMap tiles (needs the network).")
+    ] = False,
+    cdn: Annotated[
+        bool, typer.Option(help="Load Leaflet from a CDN: lighter page, needs the network.")
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+    tolerance: Annotated[
+        float, typer.Option(help="Simplification tolerance in metres (0: none).")
+    ] = 60.0,
+    precision: Annotated[float, typer.Option(help="Coordinate grid step in metres.")] = 10.0,
+) -> None:
+    """Write an interactive HTML map (self-contained unless --cdn or --basemap)."""
+    from territorial.render.web import web_map
+
+    try:
+        if output.suffix.lower() not in (".html", ".htm"):
+            raise UnsupportedFormatError("--output", output, (".html", ".htm"))
+        if not source.startswith("france:"):
+            raise InvalidArgumentError(
+                "SOURCE",
+                source,
+                "france:LEVEL (e.g. france:commune)",
+                "Other sources: build the page in Python with territorial.render.web.web_map.",
+            )
+        level = source.split(":", 1)[1]
+        gdf, catalogue = france_page_frame(level, list(indicators))
+        parent = PARENT_LEVEL.get(level) if parents is None else parents
+        parent = None if parent in (None, "none") else parent
+        if parent is not None and parent not in gdf.columns:
+            raise InvalidArgumentError(
+                "--parents",
+                parent,
+                f"a coarser level of {level}: {', '.join(c for c in PARENT_LEVEL if c in gdf)}",
+                "Or pass --parents none.",
+            )
+        peer = parent if peers is None else (None if peers == "all" else peers)
+        peer_names = None
+        if peer is not None and peer in PARENT_LEVEL:
+            from territorial.io.france import load_france
+
+            peer_names = load_france(peer, progress=False)["name"]
+        diag = None
+        if diagnosis:
+            from territorial.diagnose.france import diagnose_france
+
+            diag = diagnose_france(level, lang=lang)  # on the whole catalogue
+        labels = ", ".join(
+            str(catalogue[i].label.get(lang, i)) if i in catalogue else i for i in indicators
+        )
+        page = web_map(
+            gdf,
+            list(indicators),
+            specs={i: catalogue[i] for i in indicators if i in catalogue},
+            scheme=scheme,
+            k=k,
+            palette=palette,
+            lang=lang,
+            parents=parent or None,
+            peers=peer,
+            peer_names=peer_names,
+            diagnosis=diag,
+            basemap=basemap,
+            cdn=cdn,
+            title=title if title is not None else f"{labels} ({level})",
+            topology_kwds={"tolerance": tolerance, "precision": precision},
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        written = page.save(output)
+    except TerritorialError as error:
+        _fail(error)
+    report = page.report
+    topo = report["topology"]
+    console.print(
+        f"{report['features_drawn']} territories drawn; "
+        f"{topo['vertices_in']} vertices -> {topo['vertices_out']} "
+        f"({topo['arcs']} arcs, {topo['arcs_shared']} shared)",
+        highlight=False,
+    )
+    if report["without_geometry"]:
+        console.print(
+            f"note: {len(report['without_geometry'])} territories without geometry left out: "
+            f"{', '.join(report['without_geometry'][:10])}",
+            highlight=False,
+        )
+    if topo["rings_dropped"]:
+        console.print(
+            f"note: {topo['rings_dropped']} rings smaller than the grid step left out",
+            highlight=False,
+        )
+    for column, info in report.get("layers", {}).items():
+        if info["missing"]:
+            console.print(f"note: {column}: {info['missing']} missing values", highlight=False)
+        for note in info["notes"]:
+            console.print(f"note: {column}: {note}", highlight=False)
+    size = page.size_bytes / 1e6
+    console.print(f"page written to {written} ({size:.1f} MB)", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``web`` command to the ``territorial`` app."""
+    app.command("web")(web_command)

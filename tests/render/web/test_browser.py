@@ -1,0 +1,246 @@
+"""The pages in headless Chromium (Playwright), with the network blocked.
+
+Screenshots go to tests/_artifacts/web_*.png.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from territorial.format import format_number
+from territorial.render.classify import classify
+from territorial.render.web import web_map
+
+pytestmark = pytest.mark.browser
+
+
+def hex_rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def screen_point(opened, lon: float, lat: float) -> tuple[float, float]:
+    return tuple(
+        opened.page.evaluate(
+            """([lat, lng]) => {
+                const map = territorialPage.map, p = map.latLngToContainerPoint([lat, lng]);
+                const r = map.getContainer().getBoundingClientRect();
+                return [p.x + r.left, p.y + r.top];
+            }""",
+            [lat, lon],
+        )
+    )
+
+
+def inner_points(gdf) -> dict[str, tuple[float, float]]:
+    return {code: (p.x, p.y) for code, p in gdf.geometry.representative_point().items()}
+
+
+@pytest.fixture
+def grid_page(tmp_path, jagged_grid):
+    def build(**kwargs):
+        options = {
+            "specs": {
+                "v1": {"label": "Valeur un", "unit": "%", "decimals": 1},
+                "v2": {"label": "Valeur deux"},  # decimals from the median: 0
+            },
+            "peers": "dep",
+            "parents": {"dep": "groupes"},
+            **kwargs,
+        }
+        path = web_map(jagged_grid, ["v1", "v2"], **options).save(tmp_path / "grid.html")
+        return path
+
+    return build
+
+
+def test_renders_class_colours_offline(grid_page, open_page, jagged_grid):
+    opened = open_page(grid_page())
+    shot = opened.screenshot("grid")
+    image = Image.open(shot).convert("RGB")
+    c = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
+    pixels = np.asarray(image).reshape(-1, 3)
+    counts = [int((pixels == hex_rgb(color)).all(axis=1).sum()) for color in c.colors]
+    assert all(n > 1000 for n in counts), counts
+    # each territory is painted with its own class colour
+    for code, (lon, lat) in inner_points(jagged_grid).items():
+        x, y = screen_point(opened, lon, lat)
+        expected = hex_rgb(c.color_of().loc[code])
+        assert image.getpixel((round(x), round(y))) == expected, code
+    assert opened.blocked == []
+    assert opened.errors == []
+
+
+def test_legend_shows_the_class_bounds(grid_page, open_page, jagged_grid):
+    opened = open_page(grid_page())
+    c = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
+    legend = opened.page.locator(".tw-legend")
+    assert legend.locator("h4").inner_text() == "Valeur un (%)"
+    assert legend.locator(".tw-label").all_inner_texts() == list(c.labels)
+    swatches = legend.locator(".tw-swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    assert swatches == [f"rgb({r}, {g}, {b})" for r, g, b in map(hex_rgb, c.colors)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_hover_shows_name_value_and_rank(grid_page, open_page, jagged_grid, lang):
+    group_names = {"D0": "Groupe zéro", "D1": "Groupe un"}
+    opened = open_page(grid_page(lang=lang, peer_names=group_names))
+    code = "C12"
+    lon, lat = inner_points(jagged_grid)[code]
+    opened.page.mouse.move(*screen_point(opened, lon, lat))
+    tip = opened.page.locator(".tw-tip")
+    tip.wait_for()
+    row = jagged_grid.loc[code]
+    ranks = jagged_grid.groupby("dep")["v1"].rank(method="min", ascending=False)
+    size = int((jagged_grid["dep"] == row["dep"]).sum())
+    value = format_number(row["v1"], lang=lang, decimals=1, unit="%")
+    rank, group = int(ranks[code]), group_names[row["dep"]]
+    assert tip.locator(".tw-name").inner_text() == row["name"]
+    if lang == "fr":
+        assert tip.locator(".tw-value").inner_text() == f"Valeur un\u00a0: {value}"
+        assert tip.locator(".tw-rank").inner_text() == (
+            f"rang {rank} sur {size} dans {group} (1 = valeur la plus élevée)"
+        )
+    else:
+        assert tip.locator(".tw-value").inner_text() == f"Valeur un: {value}"
+        assert tip.locator(".tw-rank").inner_text() == (
+            f"rank {rank} of {size} in {group} (1 = highest value)"
+        )
+    opened.screenshot(f"hover_{lang}")
+
+
+def test_layer_switcher_changes_colours_and_legend(grid_page, open_page, jagged_grid):
+    opened = open_page(grid_page())
+    code = "C00"
+    x, y = screen_point(opened, *inner_points(jagged_grid)[code])
+    c1 = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
+    c2 = classify(jagged_grid["v2"], "quantiles", 5)
+    pixel = (round(x), round(y))
+    before = Image.open(opened.screenshot("layer_v1")).convert("RGB").getpixel(pixel)
+    assert before == hex_rgb(c1.color_of().loc[code])
+    opened.page.get_by_text("Valeur deux", exact=True).click()
+    opened.page.wait_for_selector("body[data-tw-layer=v2]")
+    after = Image.open(opened.screenshot("layer_v2")).convert("RGB").getpixel(pixel)
+    assert after == hex_rgb(c2.color_of().loc[code])
+    assert before != after
+    legend = opened.page.locator(".tw-legend .tw-label").all_inner_texts()
+    assert legend == list(c2.labels)
+
+
+def test_search_box_finds_a_territory(grid_page, open_page, tricky_names):
+    opened = open_page(grid_page())
+    box = opened.page.locator(".tw-search input")
+    box.fill("saint etienne")  # without accents nor hyphens
+    items = opened.page.locator(".tw-search li")
+    assert items.all_inner_texts() == [f"{tricky_names['saint']} (C12)"]
+    box.press("Enter")
+    opened.page.wait_for_selector("body[data-tw-selected=C12]")
+    assert opened.page.locator(".tw-tip .tw-name").inner_text() == tricky_names["saint"]
+    assert box.input_value() == tricky_names["saint"]
+    assert items.count() == 0
+    opened.screenshot("search")
+
+
+def test_escaping_cases_run_nothing(tmp_path, jagged_grid, open_page, tricky_names):
+    diagnosis = pd.DataFrame(
+        {"strengths": [[tricky_names["xss"]]], "weaknesses": [[tricky_names["script"]]]},
+        index=["C01"],
+    )
+    path = web_map(
+        jagged_grid,
+        ["v1", "v2"],
+        title=tricky_names["xss"],
+        specs={"v1": {"label": tricky_names["quotes"]}, "v2": {"label": tricky_names["xss"]}},
+        diagnosis=diagnosis,
+        parents={"dep": tricky_names["script"]},
+    ).save(tmp_path / "xss.html")
+    opened = open_page(path)
+    page = opened.page
+    points = inner_points(jagged_grid)
+    for code, key in (("C01", "xss"), ("C02", "quotes"), ("C03", "script")):
+        page.mouse.move(*screen_point(opened, *points[code]))
+        page.wait_for_function(
+            "name => document.querySelector('.tw-tip .tw-name')?.textContent === name",
+            arg=tricky_names[key],
+        )
+    page.mouse.click(*screen_point(opened, *points["C01"]))
+    popup = page.locator(".tw-popup")
+    assert popup.locator("h4").inner_text() == f"{tricky_names['xss']} (C01)"
+    assert popup.locator("ul.tw-strengths li").all_inner_texts() == [tricky_names["xss"]]
+    assert popup.locator("ul.tw-weaknesses li").all_inner_texts() == [tricky_names["script"]]
+    labels = page.locator(".leaflet-control-layers label").all_inner_texts()
+    assert [s.strip() for s in labels] == [
+        tricky_names["quotes"],
+        tricky_names["xss"],
+        f"Limites : {tricky_names['script']}",
+    ]
+    assert page.locator(".tw-title").inner_text() == tricky_names["xss"]
+    assert page.title() == tricky_names["xss"]
+    page.locator(".tw-search input").fill("img src")
+    assert page.locator(".tw-search li").all_inner_texts() == [f"{tricky_names['xss']} (C01)"]
+    opened.screenshot("escaping")
+    # nothing ran: no dialog, no injected element or global, no error
+    assert opened.dialogs == []
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("img[src=x]").count() == 0
+    assert opened.errors == []
+    assert opened.blocked == []
+
+
+def test_popup_lists_strengths_and_weaknesses(grid_page, open_page, jagged_grid):
+    diagnosis = pd.DataFrame(
+        {
+            "strengths": [["Densité élevée", "Population jeune"]],
+            "weaknesses": [["Peu d'élues"]],
+        },
+        index=["C11"],
+    )
+    opened = open_page(grid_page(diagnosis=diagnosis))
+    opened.page.mouse.click(*screen_point(opened, *inner_points(jagged_grid)["C11"]))
+    popup = opened.page.locator(".tw-popup")
+    assert popup.locator("ul.tw-strengths li").all_inner_texts() == [
+        "Densité élevée",
+        "Population jeune",
+    ]
+    assert popup.locator("ul.tw-weaknesses li").all_inner_texts() == ["Peu d'élues"]
+    row = jagged_grid.loc["C11"]
+    assert popup.locator(".tw-popvalue").all_inner_texts() == [
+        f"Valeur un\u00a0: {format_number(row['v1'], decimals=1, unit='%')}",
+        f"Valeur deux\u00a0: {format_number(row['v2'], decimals=0)}",
+    ]
+    opened.screenshot("popup")
+
+
+def test_basemap_is_the_only_network_use(grid_page, open_page):
+    opened = open_page(grid_page(basemap=True))
+    opened.page.wait_for_timeout(300)
+    assert opened.blocked, "the basemap asks for tiles"
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in opened.blocked)
+    labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [s.strip() for s in labels] == ["Limites : groupes", "Fond de carte OpenStreetMap"]
+
+
+@pytest.mark.realdata
+def test_real_communes_page(tmp_path, open_page):
+    from territorial.io.france import load_france
+
+    communes = load_france("commune", progress=False)
+    rhone = communes[communes["departement"].isin(["69", "01"])].copy()
+    rhone["density"] = rhone["population"] / rhone["area_km2"]
+    specs = {"density": {"label": "Densité", "unit": "hab./km²", "decimals": 0}}
+    page = web_map(rhone, ["density"], specs=specs, parents="departement", title="Rhône et Ain")
+    opened = open_page(page.save(tmp_path / "rhone.html"), width=1100, height=800)
+    box = opened.page.locator(".tw-search input")
+    box.fill("lyon")
+    assert opened.page.locator(".tw-search li").first.inner_text() == "Lyon (69123)"
+    box.press("Enter")
+    opened.page.wait_for_selector("body[data-tw-selected='69123']")
+    tip = opened.page.locator(".tw-tip .tw-value")
+    lyon = rhone.loc["69123", "density"]
+    assert tip.inner_text() == f"Densité\u00a0: {format_number(lyon, decimals=0, unit='hab./km²')}"
+    opened.screenshot("lyon")
+    assert opened.blocked == []
