@@ -158,11 +158,15 @@ def test_escaping_cases_run_nothing(tmp_path, jagged_grid, open_page, tricky_nam
         diagnosis=diagnosis,
         parents={"dep": tricky_names["script"]},
     ).save(tmp_path / "xss.html")
-    opened = open_page(path)
+    # wide enough that the long layer labels of the switcher leave the territories uncovered
+    opened = open_page(path, width=1600, height=900)
     page = opened.page
     points = inner_points(jagged_grid)
     for code, key in (("C01", "xss"), ("C02", "quotes"), ("C03", "script")):
-        page.mouse.move(*screen_point(opened, *points[code]))
+        x, y = screen_point(opened, *points[code])
+        under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", [x, y])
+        assert "leaflet-control" not in str(under), f"{code} is under a control: {under}"
+        page.mouse.move(x, y)
         page.wait_for_function(
             "name => document.querySelector('.tw-tip .tw-name')?.textContent === name",
             arg=tricky_names[key],
