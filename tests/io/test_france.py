@@ -201,3 +201,21 @@ def test_circonscriptions_are_within_the_101_departements(france_levels):
     assert circ["area_km2"].sum() == pytest.approx(
         france_levels["departement"]["area_km2"].sum(), rel=0.01
     )
+
+
+def test_dissolved_levels_have_no_gaps_but_keep_enclaves(france_levels):
+    deps = france_levels["departement"]
+    holes = {
+        code: int(shapely.get_num_interior_rings(shapely.get_parts(geom)).sum())
+        for code, geom in deps.geometry.items()
+    }
+    # Valréas (Vaucluse) is an enclave in the Drôme: the hole is real and kept
+    assert holes["26"] >= 1
+    valreas = france_levels["commune"].loc["84138", "geometry"].representative_point()
+    assert not deps.loc["26", "geometry"].contains(valreas)
+    assert deps.loc["84", "geometry"].contains(valreas)
+    # a gap between simplified commune outlines inside Corrèze is filled
+    assert deps.loc["19", "geometry"].contains(shapely.Point(1.473, 45.447))
+    assert sum(holes.values()) <= 20
+    provenance = json.loads((france_cache_folder() / "provenance.json").read_text())
+    assert provenance["report"]["departement_gaps"]["enclaves_kept"] == sum(holes.values())

@@ -78,7 +78,7 @@ FRANCE_LEVELS: tuple[str, ...] = (
 )
 
 #: Bump when the conversion changes, so that old caches are rebuilt.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 def _sha256(path: Path) -> str:

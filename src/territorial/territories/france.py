@@ -66,6 +66,46 @@ def _dissolve(base: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     return out
 
 
+def _fill_gaps(zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Fill the holes that are gaps between commune outlines; keep real enclaves.
+
+    Communes simplified one by one leave slivers between them, and a few
+    communes have no geometry: their union has holes that no territory fills. A
+    hole is kept when another territory of the same level lies in it (an
+    enclave such as Valréas in the Drôme), and filled otherwise.
+    """
+    geoms = zones.geometry.to_numpy()
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    n_holes = shapely.get_num_interior_rings(parts)
+    if not n_holes.any():
+        return zones, {"holes_filled": 0, "enclaves_kept": 0}
+    part_of = np.repeat(np.arange(len(parts)), n_holes)
+    ring_no = np.concatenate([np.arange(n) for n in n_holes])
+    rings = shapely.get_interior_ring(parts[part_of], ring_no)
+    holes = shapely.polygons(rings)
+    inside = shapely.point_on_surface(holes)
+    tree = shapely.STRtree(geoms)
+    hole_pos, zone_pos = tree.query(inside, predicate="within")
+    enclave = np.zeros(len(holes), dtype=bool)
+    enclave[hole_pos[zone_pos != owner[part_of[hole_pos]]]] = True
+    kept: list[list] = [[] for _ in range(len(parts))]
+    for position in np.flatnonzero(enclave):
+        kept[part_of[position]].append(rings[position])
+    rebuilt = np.array(
+        [
+            shapely.Polygon(shapely.get_exterior_ring(part), kept[i]) if n_holes[i] else part
+            for i, part in enumerate(parts)
+        ],
+        dtype=object,
+    )
+    merged = [
+        shapely.make_valid(shapely.union_all(rebuilt[owner == z])) for z in range(len(geoms))
+    ]
+    out = zones.copy()
+    out["geometry"] = gpd.GeoSeries(merged, index=zones.index, crs=zones.crs)
+    return out, {"holes_filled": int((~enclave).sum()), "enclaves_kept": int(enclave.sum())}
+
+
 def _main_parent(base: pd.DataFrame, child: str, parent: str) -> pd.Series:
     """For each ``child`` territory, the ``parent`` holding most of its population (then area)."""
     weight = base["population"].fillna(0) + base["area_km2"] * 1e-6
@@ -334,10 +374,13 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
     dep_gdf["region"] = dep_gdf.index.map(dep_by_code["region_id"].map(regs["code"]))
     dep_gdf["departement"] = dep_gdf.index
 
+    epci_gdf, report["epci_gaps"] = _fill_gaps(epci_gdf)
+    dep_gdf, report["departement_gaps"] = _fill_gaps(dep_gdf)
     reg_gdf = _dissolve(
         dep_gdf.assign(region=dep_gdf["region"]).rename(columns={"n_communes": "n"}), "region"
     )
     reg_gdf["n_communes"] = dep_gdf.groupby("region")["n_communes"].sum()
+    reg_gdf, report["region_gaps"] = _fill_gaps(reg_gdf)
     reg_gdf["name"] = reg_gdf.index.map(regs.set_index("code")["nom"])
     reg_gdf["departement"] = _main_parent(communes_gdf, "region", "departement")
 
