@@ -112,6 +112,11 @@ def test_components_tidy_wide():
     assert list(wide.columns[:2]) == ["name", "population"]
     assert wide.loc["A", "density"] == 400 / 6
     assert wide.attrs["territorial"]["catalogue"] == "synthetic"
+    (density,) = [m for m in wide.attrs["territorial"]["indicators"] if m["id"] == "density"]
+    assert density["label"] == {
+        "fr": CATALOGUE["density"].label_in("fr"),
+        "en": CATALOGUE["density"].label_in("en"),
+    }
 
 
 def test_custom_overlapping_zoning_and_identity():

@@ -337,7 +337,7 @@ def test_territories_without_geometry_are_reported(grid):
     g = grid.copy()
     g.loc["T03", "geometry"] = None
     info = map_info(map_territories(g, "value", insets=None))
-    assert info.notes[-1] == "1 territories without geometry not drawn: T03"
+    assert info.notes[-1] == "1 territory without geometry not drawn: T03"
     drawn = np.concatenate([m for c in info.panels["main"].collections for m in c.territory_codes])
     assert "T03" not in drawn and len(drawn) == 29
 
@@ -581,10 +581,101 @@ def test_indicator_metadata_gives_legend_title_unit_and_source(grid):
     }  # fmt: skip
     info = map_info(map_territories(grid, "value", insets=None))
     assert info.legend.get_title().get_text() == "Densité de population (hab./km²)"
-    assert info.texts["source"].get_text() == "Sources : INSEE ; IGN (population 2017)"
+    assert info.texts["source"].get_text() == "Sources : INSEE ; IGN, population 2017"
     # explicit arguments win
     info = map_info(
         map_territories(grid, "value", insets=None, legend_title="Densité", source="Moi")
     )
     assert info.legend.get_title().get_text() == "Densité"
     assert info.texts["source"].get_text() == "Moi"
+
+
+def _with_metadata(grid):
+    # attrs shaped like compute_france(...).wide puts them: labels in both languages
+    grid.attrs["territorial"] = {
+        "catalogue": "france",
+        "indicators": [
+            {"id": "value", "label": {"fr": "Densité de population", "en": "Population density"},
+             "unit": "hab./km²", "source": "INSEE ; IGN", "vintage": "population 2017"},
+            {"id": "stock", "label": {"fr": "Population municipale", "en": "Municipal population"},
+             "unit": "hab.", "source": "INSEE", "vintage": "2017"},
+        ],
+    }  # fmt: skip
+    return grid
+
+
+def test_metadata_labels_follow_lang(grid):
+    g = _with_metadata(grid)
+    info = map_info(map_territories(g, "value", insets=None, lang="en"))
+    assert info.legend.get_title().get_text() == "Population density (hab./km²)"
+    assert info.texts["source"].get_text() == "Sources: INSEE ; IGN, population 2017"
+    info = map_info(map_territories(g, "value", insets=None))
+    assert info.legend.get_title().get_text() == "Densité de population (hab./km²)"
+
+
+def test_symbols_legend_title_is_the_label_of_the_stock(grid):
+    g = _with_metadata(grid)
+    info = map_info(map_territories(g, "stock", kind="symbols", choropleth="value", insets=None))
+    assert info.symbol_legend.title_text == "Population municipale"
+    assert info.legend.get_title().get_text() == "Densité de population (hab./km²)"
+    # two sources, each "source, vintage"
+    assert info.texts["source"].get_text() == (
+        "Sources : INSEE, 2017. INSEE ; IGN, population 2017"
+    )
+    info = map_info(
+        map_territories(g, "stock", kind="symbols", choropleth="value", insets=None, lang="en")
+    )
+    assert info.symbol_legend.title_text == "Municipal population"
+
+
+def test_long_source_line_wraps_inside_the_figure(grid):
+    words = " ".join(f"source{i}" for i in range(40))
+    fig = map_territories(grid, "value", insets=None, source=words, figsize=(6, 6))
+    text = map_info(fig).texts["source"]
+    assert text.get_text().replace("\n", " ") == words
+    assert text.get_text().count("\n") >= 1
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_figwidth() * fig.dpi
+    assert text.get_window_extent(renderer).x1 <= width * 0.975
+    # the map sits above the wrapped source line
+    main = map_info(fig).panels["main"]
+    assert main.get_window_extent(renderer).y0 >= text.get_window_extent(renderer).y1 - 1
+
+
+def test_error_typology_of_a_continuous_column(grid):
+    with pytest.raises(InvalidArgumentError) as e:
+        map_territories(grid, "value", kind="typology", insets=None)
+    assert str(e.value) == (
+        "column='value' is not valid: expected at most 8 distinct values for kind='typology'. "
+        "'value' has 29 distinct values: map numbers with kind='choropleth', or group them "
+        "into at most 8 categories."
+    )
+    with pytest.raises(InvalidArgumentError) as e:
+        map_territories(grid, "stock", kind="typology", palette="tab20", insets=None)
+    assert str(e.value) == (
+        "column='stock' is not valid: expected at most 20 distinct values for "
+        "kind='typology'. 'stock' has 30 distinct values: map numbers with "
+        "kind='choropleth', or group them into at most 20 categories."
+    )
+
+
+def test_singular_note_of_one_symbol_left_out(grid):
+    g = grid.copy()
+    g.loc["T04", "stock"] = np.nan
+    info = map_info(map_territories(g, "stock", kind="symbols", insets=None))
+    assert "1 territory without a value has no symbol" in info.notes
+
+
+def test_labels_left_out_are_noted(grid):
+    g = grid.copy()
+    g["name"] = [f"Un nom très long de territoire {i}" for i in range(30)]
+    info = map_info(map_territories(g, "value", insets=None, labels=30))
+    drawn = [t.get_text() for t in info.panels["main"].texts if t.get_gid() == "territorial:label"]
+    assert 0 < len(drawn) < 30
+    (note,) = [n for n in info.notes if "labels of 30 not drawn" in n]
+    left = [n for n in g["name"] if n not in drawn]
+    assert note == (
+        f"{len(left)} labels of 30 not drawn, for lack of room without overlaps: "
+        + ", ".join(left[:10])
+        + " ..."
+    )

@@ -71,3 +71,22 @@ def test_national_commune_map_draws_every_commune_once():
     n_vertices = sum(len(p.vertices) for p in paths)
     assert n_vertices < 0.75 * communes.geometry.count_coordinates().sum()
     assert len(np.unique(info.classification.classes)) == 6  # 5 classes and missing (Mayotte)
+
+
+@pytest.mark.parametrize("figsize", [(8.0, 8.0), (10.0, 6.0), (7.0, 9.0)])
+def test_paris_inset_covers_no_departement(figsize):
+    deps = load_france("departement", progress=False)
+    deps["density"] = deps["population"] / deps["area_km2"]
+    fig = map_territories(deps, "density", paris_zoom=True, figsize=figsize)
+    info = map_info(fig)
+    main, paris = info.panels["main"], info.panels["paris"]
+    renderer = fig.canvas.get_renderer()
+    inset = paris.get_window_extent(renderer)
+    metro = deps[~deps.index.isin([g.key for g in DROM])].to_crs(2154)
+    lo = main.transData.transform(metro.bounds[["minx", "miny"]].to_numpy())
+    hi = main.transData.transform(metro.bounds[["maxx", "maxy"]].to_numpy())
+    dx = np.clip(np.minimum(hi[:, 0], inset.x1) - np.maximum(lo[:, 0], inset.x0), 0, None)
+    dy = np.clip(np.minimum(hi[:, 1], inset.y1) - np.maximum(lo[:, 1], inset.y0), 0, None)
+    # at most a sliver (0.5 % of the inset) of any département's bounding box
+    assert (dx * dy).max() <= 0.005 * inset.width * inset.height
+    assert inset.width >= 0.12 * fig.get_figwidth() * fig.dpi * 0.99

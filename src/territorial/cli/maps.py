@@ -49,6 +49,14 @@ def _france_reference(column: str) -> float:
     return float(compute_france("france", indicators=[column]).values[column].iloc[0])
 
 
+def _label(meta: dict, lang: str) -> str | None:
+    """The indicator's label in ``lang`` (labels are ``{"fr": ..., "en": ...}`` or a string)."""
+    label = meta.get("label")
+    if isinstance(label, dict):
+        label = label.get(lang) or label.get("fr")
+    return str(label) if label else None
+
+
 def map_command(
     source: Annotated[
         str, typer.Argument(help="france:LEVEL (e.g. france:commune) or a vector file.")
@@ -132,7 +140,7 @@ def map_command(
             palette=palette,
             reference=reference,
             choropleth=choropleth,
-            title=title if title is not None else meta.get("label", column),
+            title=title if title is not None else _label(meta, lang) or column,
             subtitle=subtitle,
             source=source_line,
             lang=lang,

@@ -59,6 +59,13 @@ def france_page_frame(level: str, indicators: list[str]):
     return gdf, table.catalogue
 
 
+def _level_label(level: str, lang: str) -> str:
+    """The plural label of a level in ``lang`` (``départements``...), for page titles."""
+    from territorial.render.web.page import LEVEL_LABELS
+
+    return LEVEL_LABELS.get(lang, LEVEL_LABELS["fr"]).get(level, level)
+
+
 def web_command(
     source: Annotated[str, typer.Argument(help="france:LEVEL, e.g. france:commune.")],
     indicators: Annotated[
@@ -147,7 +154,7 @@ def web_command(
             diagnosis=diag,
             basemap=basemap,
             cdn=cdn,
-            title=title if title is not None else f"{labels} ({level})",
+            title=title if title is not None else f"{labels} ({_level_label(level, lang)})",
             topology_kwds={"tolerance": tolerance, "precision": precision},
         )
         output.parent.mkdir(parents=True, exist_ok=True)

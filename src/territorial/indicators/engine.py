@@ -117,7 +117,11 @@ class IndicatorTable:
 
     @property
     def wide(self) -> gpd.GeoDataFrame | pd.DataFrame:
-        """The territories (name, population, geometry if known), one column per indicator."""
+        """The territories (name, population, geometry if known), one column per indicator.
+
+        ``attrs["territorial"]["indicators"]`` holds the catalogue's metadata of
+        each indicator, with ``label`` as ``{"fr": ..., "en": ...}``.
+        """
         values = self.values
         if self.territories is None:
             out: pd.DataFrame = values.copy()
@@ -129,10 +133,12 @@ class IndicatorTable:
             if isinstance(self.territories, gpd.GeoDataFrame):
                 geometry = self.territories.geometry.reindex(values.index)
                 out = gpd.GeoDataFrame(out, geometry=geometry, crs=self.territories.crs)
-        out.attrs["territorial"] = {
-            "catalogue": self.catalogue.name,
-            "indicators": self.catalogue.metadata(),
-        }
+        # labels in every language, so renderers pick the one of their ``lang``
+        indicators = self.catalogue.metadata()
+        for item in indicators:
+            spec = self.catalogue[item["id"]]
+            item["label"] = {lang: spec.label_in(lang) for lang in ("fr", "en")}
+        out.attrs["territorial"] = {"catalogue": self.catalogue.name, "indicators": indicators}
         return out
 
     def tidy(self) -> pd.DataFrame:

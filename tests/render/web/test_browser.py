@@ -5,6 +5,8 @@ Screenshots go to tests/_artifacts/web_*.png.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,7 +182,7 @@ def test_escaping_cases_run_nothing(tmp_path, jagged_grid, open_page, tricky_nam
     assert [s.strip() for s in labels] == [
         tricky_names["quotes"],
         tricky_names["xss"],
-        f"Limites : {tricky_names['script']}",
+        f"Limites\u00a0: {tricky_names['script']}",
     ]
     assert page.locator(".tw-title").inner_text() == tricky_names["xss"]
     assert page.title() == tricky_names["xss"]
@@ -225,7 +227,7 @@ def test_basemap_is_the_only_network_use(grid_page, open_page):
     assert opened.blocked, "the basemap asks for tiles"
     assert all(url.startswith("https://tile.openstreetmap.org/") for url in opened.blocked)
     labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert [s.strip() for s in labels] == ["Limites : groupes", "Fond de carte OpenStreetMap"]
+    assert [s.strip() for s in labels] == ["Limites\u00a0: groupes", "Fond de carte OpenStreetMap"]
 
 
 @pytest.mark.realdata
@@ -248,3 +250,15 @@ def test_real_communes_page(tmp_path, open_page):
     assert tip.inner_text() == f"Densité\u00a0: {format_number(lyon, decimals=0, unit='hab./km²')}"
     opened.screenshot("lyon")
     assert opened.blocked == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_metric_scale_and_borders_label(grid_page, open_page, lang):
+    opened = open_page(grid_page(lang=lang))
+    lines = opened.page.locator(".leaflet-control-scale-line")
+    assert lines.count() == 1  # no miles
+    assert re.fullmatch(r"\d+ k?m", lines.first.inner_text())
+    labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    expected = "Limites\u00a0: groupes" if lang == "fr" else "Borders: groupes"
+    assert [t.strip() for t in labels] == [expected]
+    assert opened.errors == []

@@ -67,6 +67,10 @@ def test_web_departements_page(tmp_path):
     assert data["layers"][0]["unit"] == "hab./km²"
     assert data["peers"]["column"] == "region"
     assert "Île-de-France" in data["peers"]["labels"]  # ranks among the région's départements
-    assert data["parents"][0]["label"] == "Limites : régions"
+    assert data["parents"][0]["label"] == "Limites\u00a0: régions"
+    assert (
+        data["title"]
+        == "Densité de population, Part des femmes parmi les conseillers municipaux (départements)"
+    )
     paris = data["codes"].index("75")
     assert data["names"][paris] == "Paris"

@@ -152,6 +152,11 @@ def projected_bounds(
     return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
 
 
+def projected_boxes(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object) -> np.ndarray:
+    """Bounds ``(xmin, ymin, xmax, ymax)`` of each selected row once projected, shape (n, 4)."""
+    return shapely.bounds(_projected(geometry, positions, crs))
+
+
 def _ring_neighbours(ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cyclic previous and next index of each vertex of open rings laid end to end."""
     n = len(ring)

@@ -33,6 +33,33 @@ __all__ = [
 ]
 
 
+#: Left margin of the title, subtitle and source line (figure fraction).
+TEXT_X = 0.03
+
+
+def wrap_text(fig: Figure, text: str, fontsize: float, *, width: float) -> str:
+    """Break ``text`` at spaces so that no line is wider than ``width`` (figure fraction)."""
+    renderer = fig.canvas.get_renderer()
+    limit = width * fig.get_figwidth() * fig.dpi
+    probe = fig.text(0, 0, "", fontsize=fontsize)
+    lines: list[str] = []
+    try:
+        for paragraph in text.split("\n"):
+            current = ""
+            for word in paragraph.split(" "):
+                candidate = f"{current} {word}" if current else word
+                probe.set_text(candidate)
+                if current and probe.get_window_extent(renderer).width > limit:
+                    lines.append(current)
+                    current = word
+                else:
+                    current = candidate
+            lines.append(current)
+    finally:
+        probe.remove()
+    return "\n".join(lines)
+
+
 def add_texts(
     fig: Figure,
     theme: Theme,
@@ -68,7 +95,7 @@ def add_texts(
         )
     if source:
         out["source"] = fig.text(
-            0.03,
+            TEXT_X,
             0.012,
             source,
             ha="left",
@@ -76,7 +103,6 @@ def add_texts(
             fontsize=theme.source_size,
             color=theme.muted_color,
             gid="territorial:source",
-            wrap=True,
         )
     return out
 
@@ -160,8 +186,8 @@ def symbol_legend(
 ) -> AnchoredOffsetbox:
     """A legend of nested proportional circles sharing their base, values on the right.
 
-    The returned box carries ``texts`` (the value labels, largest first) and
-    ``radii`` (the circles' radii in points).
+    The returned box carries ``texts`` (the value labels, largest first),
+    ``radii`` (the circles' radii in points) and ``title_text`` (its title).
     """
     rmax = max(radii_pt)
     text_w = 70.0
@@ -223,6 +249,7 @@ def symbol_legend(
     )
     box.set_gid("territorial:symbol-legend")
     box.texts = texts
+    box.title_text = title
     box.radii = sorted(radii_pt, reverse=True)
     ax.add_artist(box)
     return box

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
-from matplotlib.colors import to_hex
+from matplotlib.colors import ListedColormap, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from pyproj import Transformer
@@ -37,7 +38,12 @@ from territorial.render.classify import (
     palette_colors,
 )
 from territorial.render.static import layout
-from territorial.render.static.drawables import display_tolerance, drawable, projected_bounds
+from territorial.render.static.drawables import (
+    display_tolerance,
+    drawable,
+    projected_bounds,
+    projected_boxes,
+)
 from territorial.render.static.insets import (
     DROM,
     PARIS_ZOOM_LONLAT,
@@ -52,6 +58,7 @@ __all__ = ["KINDS", "MapInfo", "map_info", "map_territories"]
 KINDS = ("choropleth", "symbols", "typology", "gap")
 _INSETS = ("auto", "france", None)
 _EDGE_LIMIT = 3000  # panels with fewer territories get thin borders between them
+_MAX_CATEGORIES = 20  # the largest qualitative palettes (tab20) have 20 colours
 
 _TEXT = {
     "fr": {"paris": "Paris et petite couronne", "reference": "Référence", "no_symbol": ""},
@@ -143,13 +150,35 @@ def _check_inputs(gdf: object, column: object, kind: str) -> None:
         )
 
 
+def _palette_size(palette: object) -> int:
+    """How many categories a qualitative palette can colour (list or listed colormap)."""
+    if isinstance(palette, str):
+        cmap = colormaps.get(palette)
+        if isinstance(cmap, ListedColormap) and cmap.N <= 20:
+            return int(cmap.N)
+        return _MAX_CATEGORIES
+    if isinstance(palette, Sequence):
+        return len(palette)
+    return _MAX_CATEGORIES
+
+
 def _typology_colors(
-    values: pd.Series, palette: object, theme: Theme
+    values: pd.Series, column: str, palette: object, theme: Theme
 ) -> tuple[np.ndarray, list[tuple[object, str]]]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         categories = [c for c in values.cat.categories if (values == c).any()]
     else:
         categories = sorted(values.dropna().unique().tolist(), key=str)
+    # a typology of numbers (a rate...) would ask the palette for one colour per value
+    limit = _MAX_CATEGORIES if palette is not None else _palette_size(theme.qualitative_palette)
+    if not isinstance(palette, Mapping) and len(categories) > limit:
+        raise InvalidArgumentError(
+            "column",
+            column,
+            f"at most {limit} distinct values for kind='typology'",
+            f"{column!r} has {len(categories)} distinct values: map numbers with "
+            f"kind='choropleth', or group them into at most {limit} categories.",
+        )
     if isinstance(palette, Mapping):
         unknown = [c for c in categories if c not in palette]
         if unknown:
@@ -203,6 +232,49 @@ def _fit(ax: Axes, bounds: tuple[float, float, float, float], pad: float = 0.03)
     ax.set_ylim(cy - scale * h_px / 2, cy + scale * h_px / 2)
     ax.set_aspect("equal", adjustable="box")
     return scale
+
+
+def _free_spot(
+    fig: Figure, ax: Axes, boxes: np.ndarray, *, avoid_upper_right: bool
+) -> tuple[float, float, float, float]:
+    """Figure box of a square inset in the top half of ``ax`` that covers no territory.
+
+    ``boxes`` are the territories' bounds in data coordinates of ``ax`` (already
+    fitted). The largest size (19 % of the figure's width down to 12 %) with a spot
+    that overlaps no box, its caption below included, wins; among spots, the one
+    nearest the top left corner.
+    The bottom half keeps the legend, the scale bar and the north arrow; the top
+    right corner, the legend of the symbols.
+    """
+    to_fig = ax.transData + fig.transFigure.inverted()
+    lo = to_fig.transform(boxes[:, :2])
+    hi = to_fig.transform(boxes[:, 2:])
+    pos = ax.get_position()
+    ratio = fig.get_figwidth() / fig.get_figheight()
+    caption = 0.22 / fig.get_figheight()  # the inset's title, below it (inches to fraction)
+    h0 = 0.19 * ratio
+    best = (math.inf, math.inf, (pos.x0 + 0.005, pos.y1 - h0 - 0.005, 0.19, h0))
+    for size in (0.19, 0.17, 0.15, 0.12):
+        w, h = size, size * ratio
+        xs = np.linspace(pos.x0 + 0.005, pos.x1 - w - 0.005, 25)
+        ys = np.linspace(pos.y1 - h - 0.005, pos.y0 + pos.height / 2, 16)
+        for y in ys:
+            for x in xs:
+                if avoid_upper_right and x + w > pos.x0 + 0.6 * pos.width:
+                    continue
+                y_low = y - caption
+                dx = np.clip(np.minimum(hi[:, 0], x + w) - np.maximum(lo[:, 0], x), 0, None)
+                dy = np.clip(np.minimum(hi[:, 1], y + h) - np.maximum(lo[:, 1], y_low), 0, None)
+                covered = float((dx * dy).sum()) / (w * (h + caption))
+                distance = (x - pos.x0) + (pos.y1 - y - h)
+                if covered <= 0.002:  # free: the first size that fits is the largest
+                    if best[0] > 0.002 or distance < best[1]:
+                        best = (covered, distance, (x, y, w, h))
+                elif covered < best[0]:
+                    best = (covered, distance, (x, y, w, h))
+        if best[0] <= 0.002:
+            break
+    return best[2]
 
 
 def _draw_fills(
@@ -462,7 +534,7 @@ def map_territories(
             missing_entry = (cls_obj.missing_label, cls_obj.missing_color)
         notes.extend(cls_obj.notes)
     elif kind == "typology":
-        fill_classes, categories = _typology_colors(gdf[column], palette, th)
+        fill_classes, categories = _typology_colors(gdf[column], column, palette, th)
         fill_colors = [c for _, c in categories]
         legend_items = [(str(c), color) for c, color in categories]
         if (fill_classes == -1).any():
@@ -470,16 +542,22 @@ def map_territories(
 
     # ---- figure and panels ----------------------------------------------------------
     meta = _indicator_meta(gdf, column if kind != "symbols" else (choropleth or column))
+    user_legend_title = legend_title
     if legend_title is None and meta.get("label"):
-        legend_title = str(meta["label"])
+        legend_title = _meta_text(meta, "label", lang)
         if unit is None and meta.get("unit"):
-            unit = str(meta["unit"])
+            unit = _meta_text(meta, "unit", lang)
     if source is None:
         source = _source_line(gdf, lang, column, choropleth if kind == "symbols" else None)
     fig = Figure(figsize=figsize or th.figsize, dpi=dpi or th.dpi, facecolor=th.background)
     FigureCanvasAgg(fig)
     top = 0.975 - (0.045 if title else 0.0) - (0.035 if subtitle else 0.0) - 0.01
-    bottom = 0.045 if source else 0.02
+    bottom = 0.02
+    if source:
+        # wrapped between the left margin and a right margin of the same width
+        source = layout.wrap_text(fig, source, th.source_size, width=1.0 - 2 * layout.TEXT_X)
+        line = th.source_size * 1.25 / 72 / fig.get_figheight()
+        bottom = 0.045 + line * source.count("\n")
     french = insets == "france" or (insets == "auto" and looks_french(gdf))
     groups = (
         france_groups(gdf)
@@ -493,8 +571,8 @@ def map_territories(
     if "none" in groups:
         lost = codes[groups.pop("none")]
         notes.append(
-            f"{len(lost)} territories without geometry not drawn: {', '.join(lost[:10])}"
-            + (" ..." if len(lost) > 10 else "")
+            f"{_count(len(lost), 'territory', 'territories')} without geometry not drawn: "
+            f"{', '.join(lost[:10])}" + (" ..." if len(lost) > 10 else "")
         )
     drom_present = [g for g in DROM if g.key in groups] if french else []
     panels: list[_Panel] = []
@@ -547,7 +625,9 @@ def map_territories(
             )
         pos = paris_positions(gdf, groups["metro"])
         if len(pos):
-            ax = fig.add_axes((left + 0.005, top - 0.205, 0.19, 0.19))
+            _fit(main_ax, projected_bounds(gdf.geometry, groups["metro"], main_crs), pad=0.02)
+            boxes = projected_boxes(gdf.geometry, groups["metro"], main_crs)
+            ax = fig.add_axes(_free_spot(fig, main_ax, boxes, avoid_upper_right=kind == "symbols"))
             _frame(ax, th, visible=True)
             ax.text(
                 0.0,
@@ -588,7 +668,10 @@ def map_territories(
         sizes = max_size * np.sqrt(np.where(np.isfinite(raw), raw, 0.0) / vmax)
         n_nosymbol = int((~np.isfinite(raw)).sum())
         if n_nosymbol:
-            notes.append(f"{n_nosymbol} territories without a value have no symbol")
+            notes.append(
+                f"{_count(n_nosymbol, 'territory', 'territories')} without a value "
+                + ("has no symbol" if n_nosymbol == 1 else "have no symbol")
+            )
 
     # ---- draw every panel -----------------------------------------------------------
     tolerances: dict[str, float] = {}
@@ -706,10 +789,12 @@ def map_territories(
             )
         max_size = float(symbol_kwds.get("max_size", th.symbol_max_size))
         radii = [max_size * math.sqrt(v / vmax_value) for v in shown]
-        stitle = symbol_kwds.get(
-            "legend_title",
-            column if legend_title is None or choropleth is not None else legend_title,
-        )
+        stitle = symbol_kwds.get("legend_title")
+        if stitle is None:
+            if choropleth is None and user_legend_title is not None:
+                stitle = user_legend_title
+            else:
+                stitle = _meta_text(_indicator_meta(gdf, column), "label", lang) or column
         symbol_legend = layout.symbol_legend(
             main_ax,
             shown,
@@ -728,7 +813,15 @@ def map_territories(
     if north_arrow:
         layout.add_north_arrow(main_ax, th, x=0.54, y=0.055)
     if labels is not None:
-        _add_labels(fig, main_ax, gdf, panels[0], labels, label_kwds, th, legend, symbol_legend)
+        n_kept, dropped = _add_labels(
+            fig, main_ax, gdf, panels[0], labels, label_kwds, th, legend, symbol_legend
+        )
+        if dropped:
+            notes.append(
+                f"{_count(len(dropped), 'label', 'labels')} of {len(dropped) + n_kept} "
+                f"not drawn, for lack of room without overlaps: {', '.join(dropped[:10])}"
+                + (" ..." if len(dropped) > 10 else "")
+            )
 
     fig._territorial_map = MapInfo(  # type: ignore[attr-defined]
         kind=kind,
@@ -773,6 +866,18 @@ def _indicator_meta(gdf: gpd.GeoDataFrame, column: str) -> dict:
     return {}
 
 
+def _meta_text(item: Mapping, key: str, lang: str) -> str | None:
+    """A metadata text in ``lang``: plain strings, or ``{"fr": ..., "en": ...}`` dicts."""
+    value = item.get(key)
+    if isinstance(value, Mapping):
+        value = value.get(lang) or value.get("fr") or next(iter(value.values()), None)
+    return None if value is None or value == "" else str(value)
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def _source_line(gdf: gpd.GeoDataFrame, lang: str, column: str, other: str | None) -> str | None:
     """A source line from the provenance that territorial puts in ``attrs``.
 
@@ -782,17 +887,11 @@ def _source_line(gdf: gpd.GeoDataFrame, lang: str, column: str, other: str | Non
     for col in dict.fromkeys(c for c in (column, other) if c):
         item = _indicator_meta(gdf, col)
         if item.get("source"):
-            text = str(item["source"])
-            if item.get("vintage"):
-                text += f" ({item['vintage']})"
-            parts.append(text)
+            pair = (_meta_text(item, "source", lang), _meta_text(item, "vintage", lang))
+            parts.append(", ".join(t for t in pair if t))
     if parts:
         word = "Sources : " if lang == "fr" else "Sources: "
-        return (
-            word + " ; ".join(dict.fromkeys(parts))
-            if lang == "fr"
-            else (word + "; ".join(dict.fromkeys(parts)))
-        )
+        return word + ". ".join(dict.fromkeys(parts))
     meta = gdf.attrs.get("territorial") if isinstance(gdf.attrs, dict) else None
     if not (isinstance(meta, dict) and meta.get("source")):
         return None
@@ -813,7 +912,8 @@ def _add_labels(
     label_kwds: dict,
     theme: Theme,
     *legends: object,
-) -> None:
+) -> tuple[int, list[str]]:
+    """Write the labels; return how many were drawn and the names of those left out."""
     name_col = label_kwds.get("column", "name")
     by = label_kwds.get("by", "population")
     if name_col not in gdf.columns:
@@ -841,7 +941,11 @@ def _add_labels(
     renderer = fig.canvas.get_renderer()
     occupied = [lg.get_window_extent(renderer) for lg in legends if lg is not None]
     occupied += [a.get_window_extent(renderer) for a in fig.axes if a is not ax]
-    texts = gdf[name_col].astype(str).to_numpy()[panel.positions][order]
-    layout.add_labels(
-        ax, draw.points()[order], list(texts), theme, renderer=renderer, occupied=occupied
+    texts = list(gdf[name_col].astype(str).to_numpy()[panel.positions][order])
+    kept = layout.add_labels(
+        ax, draw.points()[order], texts, theme, renderer=renderer, occupied=occupied
     )
+    dropped = list(texts)
+    for artist in kept:
+        dropped.remove(artist.get_text())
+    return len(kept), dropped

@@ -79,15 +79,17 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Plural labels of the parent levels, for the borders entry of the switcher.
+#: Plural labels of the levels, for the borders entry of the switcher and page titles.
 LEVEL_LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "commune": "communes", "canton": "cantons", "circonscription": "circonscriptions",
-        "epci": "EPCI", "departement": "départements", "region": "régions",
+        "epci": "EPCI", "arrondissement": "arrondissements", "departement": "départements",
+        "region": "régions",
     },
     "en": {
         "commune": "communes", "canton": "cantons", "circonscription": "constituencies",
-        "epci": "EPCI", "departement": "départements", "region": "regions",
+        "epci": "EPCI", "arrondissement": "arrondissements", "departement": "départements",
+        "region": "regions",
     },
 }  # fmt: skip
 
@@ -516,7 +518,7 @@ def web_map(
             ids = topo.mesh(gdf[col].astype("str").to_numpy())
             data["parents"].append(
                 {
-                    "label": f"{TEXTS[lang]['borders']} : {label}",
+                    "label": f"{TEXTS[lang]['borders']}{TEXTS[lang]['colon']}{label}",
                     "arcs": encode_varints(np.diff(ids, prepend=0)),
                     "color": "#333333",
                     "weight": 1.2,
@@ -551,7 +553,7 @@ def _render(payload: str, *, title: str | None, cdn: bool, basemap: bool, view: 
         zoom_start=6,
         tiles=None,
         prefer_canvas=True,
-        control_scale=True,
+        control_scale=False,  # the page adds a metric-only scale (territorial_web.js)
     )
     # folium's default assets come from CDNs (jquery, bootstrap, awesome markers, leaflet):
     # the page needs Leaflet only, inlined or from one CDN.

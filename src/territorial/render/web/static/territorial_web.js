@@ -201,8 +201,12 @@
     return out;
   }
 
+  // pages with more territories than this hide their borders at national zoom
+  var DENSE_FEATURES = 3000;
+
   function Page(map, data) {
     this.map = map;
+    L.control.scale({ metric: true, imperial: false }).addTo(map);
     this.data = data;
     this.t = data.texts;
     this.current = 0;
@@ -251,6 +255,11 @@
     var b = R._bounds, minx = (b.min.x + o.x) / s, maxx = (b.max.x + o.x) / s;
     var miny = (b.min.y + o.y) / s, maxy = (b.max.y + o.y) / s, bb = topo.bbox;
     var lists = this.classLists(this.current);
+    // borders between territories fade out at small scales, where they would grey the map;
+    // dense maps (communes) hide them at national zoom, where they would mix with the fills
+    var dense = this.data.codes.length > DENSE_FEATURES;
+    var fade = (map.getZoom() - (dense ? 6 : 5)) / (dense ? 3 : 4);
+    var lineAlpha = st.lineOpacity * Math.min(1, Math.max(dense ? 0 : 0.3, fade));
     ctx.globalAlpha = st.fillOpacity;
     for (var c = 0; c < lists.length; c++) {
       var list = lists[c];
@@ -265,15 +274,16 @@
         ctx.fill("evenodd");
       }
     }
-    // borders between territories fade out at small scales, where they would grey the map
-    ctx.globalAlpha = st.lineOpacity * Math.min(1, Math.max(0.3, (map.getZoom() - 5) / 4));
-    ctx.beginPath();
-    var nArcs = topo.arcStart.length - 1;
-    for (var a = 0; a < nArcs; a++) topo.traceArc(ctx, a);
-    ctx.strokeStyle = st.line;
-    ctx.lineWidth = st.weight;
-    ctx.lineJoin = "round";
-    ctx.stroke();
+    if (lineAlpha > 0) {
+      ctx.globalAlpha = lineAlpha;
+      ctx.beginPath();
+      var nArcs = topo.arcStart.length - 1;
+      for (var a = 0; a < nArcs; a++) topo.traceArc(ctx, a);
+      ctx.strokeStyle = st.line;
+      ctx.lineWidth = st.weight;
+      ctx.lineJoin = "round";
+      ctx.stroke();
+    }
     ctx.globalAlpha = 1;
     var self = this;
     (this.parentArcs || []).forEach(function (ids, pi) {
