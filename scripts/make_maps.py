@@ -72,7 +72,7 @@ def build_maps() -> list[tuple[str, object]]:
         map_territories(
             dep, "women_mayors_share", kind="gap", reference=reference, k=6, base=regions,
             title="Part des femmes parmi les maires",
-            subtitle="Écart à la moyenne nationale, par département, maires élus en 2026",
+            subtitle="Écart à la valeur nationale, par département, maires élus en 2026",
             source=ELECTED_SOURCE,
         ),
     ))  # fmt: skip

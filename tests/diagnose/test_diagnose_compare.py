@@ -110,6 +110,34 @@ def test_references_come_from_parent_codes():
     assert len(long) == 3
 
 
+def test_a_single_member_parent_falls_back_to_the_next_reference():
+    """'k' is alone in region S: its regional value is its own, so the rule uses France."""
+    v = _ten()[["good"]]
+    v.loc["k"] = 20.0
+    parents = pd.DataFrame({"region": ["R"] * 10 + ["S"]}, index=v.index)
+    regions = pd.DataFrame({"good": [4.5, 20.0]}, index=["R", "S"])
+    country = pd.DataFrame({"good": [5.0]}, index=["F"])
+    c = compare(v, SPECS, references={"region": regions, "france": country}, parents=parents)
+    assert c.decisive_reference.tolist() == ["region"] * 10 + ["france"]
+    assert c.gaps["region"].loc["k", "good"] == 0.0
+    assert c.decisive("gaps").loc["k", "good"] == 15.0
+    assert c.decisive("relative_gaps").loc["j", "good"] == pytest.approx(4.5 / 4.5)
+    assert c.status.loc["k", "good"] == "strength"
+    assert c.report["reference_fallbacks"] == {"k": "france"}
+    # the primary reference alone: nothing to fall back to, the gap of 0 blocks the finding
+    alone = compare(v, SPECS, references={"region": regions}, parents=parents)
+    assert alone.decisive_reference["k"] == "region" and alone.status.loc["k", "good"] == ""
+    # a parent code equal to the territory's own code is skipped too
+    own = pd.DataFrame({"region": ["R"] * 8 + ["j", "j", "k"]}, index=v.index)
+    regions2 = pd.DataFrame({"good": [4.5, 9.0, 20.0]}, index=["R", "j", "k"])
+    # without references there is no decisive one (None, not NaN)
+    assert compare(v, SPECS).decisive_reference.tolist() == [None] * 11
+    c2 = compare(v, SPECS, references={"region": regions2, "france": country}, parents=own)
+    assert c2.decisive_reference[["h", "i", "j", "k"]].tolist() == [
+        "region", "region", "france", "france",
+    ]  # fmt: skip
+
+
 def test_unstable_values_are_flagged_and_weigh_less():
     v = _ten()[["good"]]
     pop = pd.Series([100.0] * 5 + [5000.0] * 5, index=v.index)

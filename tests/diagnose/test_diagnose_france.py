@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from territorial.diagnose.diagnosis import Diagnosis, diagnose
 from territorial.diagnose.france import france_diagnosis_set
 from territorial.diagnose.sentences import decile_text, finding_sentence
-from territorial.errors import TerritoryNotFoundError
+from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
 
 pytestmark = pytest.mark.realdata
 
@@ -35,8 +35,9 @@ def departements():
     result = france_diagnosis_set("departement", indicators=_ids(), permutations=99, seed=5)
     table = compute_france("departement", indicators=_ids())  # computed independently
     regions = compute_france("region", indicators=_ids()).values
+    france = compute_france("france", indicators=_ids()).values
     parents = load_france("departement", progress=False)["region"]
-    return result, table, regions, parents
+    return result, table, regions, parents, france
 
 
 def _number(text: str, lang: str) -> float:
@@ -58,8 +59,13 @@ def _close(shown: str, expected: float, lang: str) -> bool:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lang):
-    result, table, regions, parents = departements
+    result, table, regions, parents, france = departements
     out = result.table(lang=lang)
+    decisive = result.comparison.decisive_reference
+    names = {
+        "region": {"fr": "la valeur régionale", "en": "the regional value"},
+        "france": {"fr": "la valeur nationale", "en": "the national value"},
+    }
     catalogue = table.catalogue
     labels = {catalogue[i].label_in(lang): i for i in result.comparison.values.columns}
     peers = result.comparison.peer_group
@@ -73,8 +79,14 @@ def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lan
             value = float(table.values.loc[code, indicator])
             # 1. the value, as displayed, within its rounding
             assert _close(re.match(NUM, rest).group(0), value, lang)
-            # 2. the gap to the regional value
-            ref = float(regions.loc[parents[code], indicator])
+            # 2. the gap to the regional value (national for a département alone in its région)
+            if decisive[code] == "region":
+                ref = float(regions.loc[parents[code], indicator])
+            else:
+                assert decisive[code] == "france" and (parents == parents[code]).sum() == 1
+                ref = float(france.iloc[0][indicator])
+            if re.search("au-dessus|en dessous|au niveau|above|below|in line", rest):
+                assert names[decisive[code]][lang] in rest
             if spec.kind != "stock" and not math.isnan(ref):
                 if spec.unit.startswith("%"):
                     m = re.search(rf"({NUM}) points? (au-dessus|en dessous|above|below)", rest)
@@ -118,6 +130,35 @@ def test_diagnosis_of_one_territory(departements):
     )
 
 
+@pytest.mark.parametrize("code", ["971", "972", "973", "974"])
+def test_overseas_departements_are_compared_to_france(departements, code):
+    """Alone in their région, whose value is theirs: the rule's gap is taken to France.
+
+    Mayotte (976) is left out: without a population it has no size class, so it
+    is alone in the peer group "unknown" and ranks 0.5 everywhere.
+    """
+    result, parents = departements[0], departements[3]
+    assert (parents == parents[code]).sum() == 1
+    assert result.comparison.decisive_reference[code] == "france"
+    assert result.comparison.report["reference_fallbacks"][code] == "france"
+    d = result.diagnosis(code, lang="fr")
+    sentences = d.strengths + d.weaknesses + d.traits
+    assert sentences, f"no finding for {code}"
+    for sentence in sentences:
+        if re.search("au-dessus|en dessous|au niveau", sentence):
+            assert "la valeur nationale" in sentence and "régionale" not in sentence
+    en = result.diagnosis(code, lang="en")
+    assert any("the national value" in s for s in en.strengths + en.weaknesses + en.traits)
+    assert all(
+        f["references"]["region"] == pytest.approx(f["value"], nan_ok=True) for f in d.findings
+    )
+
+
+def test_metropolitan_departements_keep_the_regional_reference(departements):
+    decisive = departements[0].comparison.decisive_reference
+    assert set(decisive[decisive == "france"].index) == {"971", "972", "973", "974", "976"}
+
+
 def test_table_columns_for_the_web_map(departements):
     out = departements[0].table(lang="fr")
     assert len(out) == 101
@@ -131,14 +172,14 @@ def test_sentence_wording_both_languages():
     common = dict(label="X", value=44.0, unit="%", decimals=0, relative_gap=0.07,
                   reference_level="region", decile=1, level="epci", comparable=True)  # fmt: skip
     assert finding_sentence(gap=1.5, lang="fr", **common) == (
-        "X\u00a0: 44\u00a0%, 1,5 point au-dessus de la moyenne régionale, "
+        "X\u00a0: 44\u00a0%, 1,5 point au-dessus de la valeur régionale, "
         "1er décile des EPCI comparables"
     )
     assert finding_sentence(gap=-3.0, lang="en", **common) == (
-        "X: 44%, 3.0 points below the regional average, 1st decile of comparable EPCIs"
+        "X: 44%, 3.0 points below the regional value, 1st decile of comparable EPCIs"
     )
     assert finding_sentence(gap=0.01, lang="en", **common).startswith(
-        "X: 44%, in line with the regional average"
+        "X: 44%, in line with the regional value"
     )
     assert [decile_text(d, "en") for d in (1, 2, 3, 4, 10)] == [
         "1st decile", "2nd decile", "3rd decile", "4th decile", "10th decile",
@@ -229,3 +270,36 @@ def test_cli_errors(args, message):
     result = CliRunner().invoke(_app(), ["diagnose", *args])
     assert result.exit_code == 2
     assert " ".join(result.output.split()) == f"error: {message}"
+
+
+def test_france_diagnosis_errors():
+    with pytest.raises(InvalidArgumentError) as err:
+        france_diagnosis_set("arrondissement", indicators=["density"])
+    assert str(err.value) == (
+        "level='arrondissement' is not valid: expected 'commune', 'canton', 'circonscription', "
+        "'epci', 'departement', 'region'. Indicators are computed from communes upwards; pick "
+        "one of these levels."
+    )
+    with pytest.raises(InvalidArgumentError) as err:
+        france_diagnosis_set("region", indicators=["density"], peers="population", lisa=False)
+    assert str(err.value) == (
+        "peers='population' is not valid: expected 'size', 'all' or a Series of peer groups. "
+        "Pass peers='size' (same population class), 'all', or your own grouping."
+    )
+
+
+def test_smoothing_leaves_out_ratios_that_are_not_counts():
+    """The mean distance to the prefecture is a weighted mean, not events / exposure."""
+    ids = ["mean_distance_prefecture", "women_councillors_share"]
+    raw = france_diagnosis_set("departement", indicators=ids, lisa=False)
+    smooth = france_diagnosis_set("departement", indicators=ids, lisa=False, smooth=True)
+    report = smooth.spec["sources"]["smoothed"]
+    assert report["indicators"] == ["women_councillors_share"]
+    assert report["not_smoothed"] == ["mean_distance_prefecture"]
+    values, smoothed = raw.comparison.values, smooth.comparison.values
+    pd.testing.assert_series_equal(
+        smoothed["mean_distance_prefecture"], values["mean_distance_prefecture"]
+    )
+    assert not np.allclose(
+        smoothed["women_councillors_share"].dropna(), values["women_councillors_share"].dropna()
+    )

@@ -152,6 +152,19 @@ def test_regionalise_gives_connected_regions(sids):
         assert connected_components(sub, directed=False)[0] == 1
 
 
+def test_regionalise_n_regions_error(sids):
+    g = sids.set_crs(4326)
+    values = (g[["SID74"]].div(g["BIR74"], axis=0)).astype(float)
+    w = contiguity_weights(g)
+    for bad in (1, len(g) + 1, 2.5):
+        with pytest.raises(InvalidArgumentError) as err:
+            regionalise(values, w, n_regions=bad)
+        assert str(err.value) == (
+            f"n_regions={bad!r} is not valid: expected an integer between 2 and the number of "
+            f"territories ({len(g)}). Choose fewer regions."
+        )
+
+
 def test_typology_errors():
     v = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=list("abc"))
     with pytest.raises(InvalidArgumentError) as err:

@@ -8,6 +8,7 @@ import pytest
 
 from territorial.errors import InvalidArgumentError
 from territorial.indicators import compute_france, france_catalogue
+from territorial.indicators.france import accident_components
 
 pytestmark = pytest.mark.realdata
 
@@ -208,3 +209,28 @@ def test_safety_indicators_on_real_accidents():
     assert fr.values.loc["FR", "road_deaths_change"] < 0  # fewer deaths than in 2005-2007
     num = dep.components("road_accidents_rate")["numerator"].sum()
     assert num == pytest.approx(fr.components("road_accidents_rate").loc["FR", "numerator"])
+    # Mayotte has no population: its accidents are out of the numerator too, and reported
+    without = report["without_population"]
+    # the 17 communes of Mayotte and 60694 (no population in the commune layer)
+    assert without["communes"] == 18
+    assert without["examples"] == ["60694"] + [f"976{i:02d}" for i in range(1, 10)]
+    assert without["accidents_per_year_2018_2020_set_to_nan"] > 0
+    assert np.isnan(dep.values.loc["976", "road_deaths_rate"])
+
+
+def test_accidents_of_communes_without_population_are_left_out():
+    # synthetic accident counts and populations: only the scope rule matters
+    acc = pd.DataFrame({"commune": ["01001", "97601", "97601"], "year": [2019, 2019, 2006],
+                        "accidents": [3, 6, 9], "deaths": [0, 3, 3]})  # fmt: skip
+    com = pd.DataFrame({"population": [100.0, np.nan]}, index=["01001", "97601"])
+    comp, report = accident_components(acc, com)
+    assert comp.loc["01001", "accidents_per_year_2018_2020"] == 1.0
+    assert comp.loc["97601"].isna().all()
+    assert report["without_population"] == {
+        "communes": 1,
+        "accidents_per_year_2018_2020_set_to_nan": 2.0,
+        "deaths_per_year_2018_2020_set_to_nan": 1.0,
+        "accidents_per_year_2005_2007_set_to_nan": 3.0,
+        "deaths_per_year_2005_2007_set_to_nan": 1.0,
+        "examples": ["97601"],
+    }

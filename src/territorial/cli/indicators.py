@@ -61,6 +61,10 @@ def indicators(
     indicator: Annotated[
         list[str] | None, typer.Option("--indicator", "-i", help="Indicator id (repeatable).")
     ] = None,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Code column of --table (default: detected, e.g. CODGEO)."),
+    ] = None,
     tidy: Annotated[
         bool, typer.Option("--tidy", help="Write the long table (territory, indicator, value...).")
     ] = False,
@@ -76,11 +80,7 @@ def indicators(
         if table is not None:
             from territorial.io.tables import read_table
 
-            components = read_table(table)
-            report = components.attrs.get("report")
-            if report is not None and hasattr(report, "lines"):
-                for line in report.lines():
-                    console.print(line, highlight=False)
+            components = read_table(table, code=code)
         ids = list(indicator) if indicator else None
         result = compute_france(level, indicators=ids, catalogue=user_catalogue,
                                 components=components)  # fmt: skip
@@ -93,14 +93,19 @@ def indicators(
         written = write_layer(data, output)
     except TerritorialError as error:
         _fail(error)
+    for line in (result.report.get("table") or {}).get("lines", []):
+        console.print(f"--table: {line}", highlight=False)
     skipped = result.report.get("skipped")
     if skipped:
         console.print(
             f"skipped {', '.join(skipped['indicators'])}: {skipped['reason']}", highlight=False
         )
+    from territorial.indicators.kinds import flag_reason
+
     flagged = result.report.get("flagged") or {}
     for sid, n in flagged.items():
-        console.print(f"{sid}: {n} territories undefined (division by zero)", highlight=False)
+        reason = flag_reason(result.catalogue[sid].kind)
+        console.print(f"{sid}: {n} territories undefined ({reason})", highlight=False)
     console.print(
         f"{len(result.values.columns)} indicators x {len(result.values)} territories "
         f"written to {written}",

@@ -56,7 +56,10 @@ class StrengthRule:
     - oriented percentile ``p' = p`` if sign > 0 else ``1 - p`` (``p``: mid-rank
       percentile among peers);
     - oriented gap ``g' = sign * (value - reference) / |reference|`` to the
-      primary reference (the first of ``references``);
+      decisive reference: the primary one (the first of ``references``), or
+      the next one when the territory is the only member of its primary
+      parent (an overseas département alone in its région), since the gap to
+      a reference equal to the territory's own value is 0 by construction;
     - **strength** when ``p' >= high`` and ``g' >= min_gap``; **weakness** when
       ``p' <= low`` and ``g' <= -min_gap``. Without a reference value the gap
       condition is dropped.
@@ -100,7 +103,8 @@ class Comparison:
 
     Attributes are tables indexed by territory code, one column per indicator,
     except ``peer_group`` (a Series) and ``references`` / ``gaps`` /
-    ``relative_gaps`` (dicts level -> table).
+    ``relative_gaps`` (dicts level -> table). ``decisive_reference`` gives,
+    per territory, the level whose gap the rule used (see :class:`StrengthRule`).
     """
 
     values: pd.DataFrame
@@ -116,12 +120,37 @@ class Comparison:
     importance: pd.DataFrame
     unstable: pd.DataFrame
     rule: StrengthRule
+    decisive_reference: pd.Series
     report: dict = field(default_factory=dict)
 
     @property
     def primary_reference(self) -> str | None:
         """The level whose reference decides strengths (the first one given)."""
         return next(iter(self.references), None)
+
+    def decisive(self, table: str) -> pd.DataFrame | None:
+        """``"references"``, ``"gaps"`` or ``"relative_gaps"`` to each territory's
+        decisive reference (one table, ``None`` without references).
+
+        Examples
+        --------
+        >>> v = pd.DataFrame({"x": [1.0, 3.0, 5.0]}, index=["a", "b", "c"])
+        >>> refs = {"region": pd.DataFrame({"x": [2.0, 5.0]}, index=["R", "S"]),
+        ...         "france": pd.DataFrame({"x": [3.0]}, index=["F"])}
+        >>> parents = pd.DataFrame({"region": ["R", "R", "S"]}, index=v.index)
+        >>> c = compare(v, {"x": {"polarity": "higher_is_better"}}, references=refs,
+        ...             parents=parents)
+        >>> c.decisive_reference.tolist(), c.decisive("gaps")["x"].tolist()
+        (['region', 'region', 'france'], [-1.0, 1.0, 2.0])
+        """
+        tables: dict[str, pd.DataFrame] = getattr(self, table)
+        if not tables:
+            return None
+        out = next(iter(tables.values())).copy()
+        for level, frame in tables.items():
+            rows = (self.decisive_reference == level).to_numpy()
+            out.loc[rows] = frame.loc[rows]
+        return out
 
     def long(self) -> pd.DataFrame:
         """One row per territory and indicator with every measure.
@@ -349,7 +378,13 @@ def compare(
     )
     flip = np.broadcast_to((sign < 0).to_numpy(), values.shape)
     oriented_p = percentile.mask(flip, 1 - percentile)
-    primary = next(iter(relative.values()), None)
+    decisive = _decisive_levels(values.index, list(refs), parents)
+    primary = None
+    if refs:
+        primary = relative[next(iter(refs))].copy()
+        for level in refs:
+            rows = (decisive == level).to_numpy()
+            primary.loc[rows] = relative[level].loc[rows]
     if primary is None:
         gap_ok_high = gap_ok_low = pd.DataFrame(True, index=values.index, columns=values.columns)
     else:
@@ -380,6 +415,11 @@ def compare(
     report = {
         "peer_groups": groups.value_counts().to_dict(),
         "references": list(refs),
+        "reference_fallbacks": {
+            str(code): str(level)
+            for code, level in decisive.items()
+            if refs and level != next(iter(refs))
+        },
         "unstable_territories": int(small.sum()),
         "missing_references": {
             level: int(ref.isna().all(axis=1).sum()) for level, ref in refs.items()
@@ -399,5 +439,32 @@ def compare(
         importance=importance,
         unstable=unstable,
         rule=rule,
+        decisive_reference=decisive,
         report=report,
     )
+
+
+def _decisive_levels(
+    index: pd.Index, levels: list[str], parents: pd.DataFrame | None
+) -> pd.Series:
+    """Per territory, the first reference level that is not the territory itself.
+
+    A level is skipped for a territory whose parent code is its own code or
+    which is the only territory with that parent (its reference then equals
+    its value by construction); when every level is skipped the first is kept.
+    """
+    chosen = pd.Series([levels[0] if levels else None] * len(index), index=index, dtype=object)
+    if not levels or parents is None:
+        return chosen.rename("decisive_reference")
+    undecided = np.ones(len(index), dtype=bool)
+    own = index.astype("str").to_numpy()
+    for level in levels:
+        ok = undecided.copy()
+        if level in parents.columns:
+            codes = parents[level].reindex(index)
+            text = codes.astype("str").to_numpy()
+            sizes = codes.map(codes.value_counts()).to_numpy()
+            ok &= ~((sizes == 1) | (text == own))
+        chosen.iloc[np.nonzero(ok)[0]] = level
+        undecided &= ~ok
+    return chosen.rename("decisive_reference")

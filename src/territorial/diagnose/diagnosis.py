@@ -192,17 +192,15 @@ class DiagnosisSet:
     def _sentence(self, code: str, indicator: str, lang: str) -> str:
         c = self.comparison
         spec = self.specs[indicator]
-        primary = c.primary_reference
+        ref = c.decisive_reference.get(code)
         return finding_sentence(
             label=_label(spec, indicator, lang),
             value=float(c.values.at[code, indicator]),
             unit=str(_spec_get(spec, "unit", "") or ""),
             decimals=_spec_get(spec, "decimals", None),
-            gap=float(c.gaps[primary].at[code, indicator]) if primary else math.nan,
-            relative_gap=(
-                float(c.relative_gaps[primary].at[code, indicator]) if primary else math.nan
-            ),
-            reference_level=primary,
+            gap=float(c.gaps[ref].at[code, indicator]) if ref else math.nan,
+            relative_gap=float(c.relative_gaps[ref].at[code, indicator]) if ref else math.nan,
+            reference_level=ref,
             decile=float(c.decile.at[code, indicator]),
             level=self.level,
             comparable=self.comparable,
@@ -241,6 +239,7 @@ class DiagnosisSet:
                 "unstable": bool(c.unstable.at[code, indicator]),
                 "references": {lv: c.references[lv].at[code, indicator] for lv in c.references},
                 "primary_reference": primary,
+                "decisive_reference": c.decisive_reference.get(code),
             }
             if self.lisa is not None:
                 finding["lisa"] = self.lisa.clusters.at[code, indicator]
@@ -295,7 +294,8 @@ class DiagnosisSet:
         most important first), ``lisa`` (dict of significant clusters),
         ``type``, ``type_description``, then per indicator ``<id>`` (value),
         ``<id>__percentile``, ``<id>__decile``, ``<id>__robust_z``,
-        ``<id>__reference`` (primary), ``<id>__status`` and ``<id>__lisa``.
+        ``<id>__reference`` (the decisive one, see :class:`StrengthRule`),
+        ``<id>__status`` and ``<id>__lisa``.
 
         Examples
         --------
@@ -307,13 +307,14 @@ class DiagnosisSet:
         check_lang(lang)
         c = self.comparison
         index = c.values.index
-        primary = c.primary_reference
         columns = list(c.values.columns)
         values = c.values.to_numpy()
         status = c.status.to_numpy()
         nan = np.full(values.shape, np.nan)
-        gaps = c.gaps[primary].to_numpy() if primary else nan
-        relative = c.relative_gaps[primary].to_numpy() if primary else nan
+        decisive_gaps, decisive_relative = c.decisive("gaps"), c.decisive("relative_gaps")
+        gaps = nan if decisive_gaps is None else decisive_gaps.to_numpy()
+        relative = nan if decisive_relative is None else decisive_relative.to_numpy()
+        decisive_levels = c.decisive_reference.to_numpy()
         deciles = c.decile.to_numpy()
         unstable = c.unstable.to_numpy()
         importance = c.importance.to_numpy()
@@ -346,7 +347,7 @@ class DiagnosisSet:
                 decimals=decimals,
                 gap=float(gaps[i, j]),
                 relative_gap=float(relative[i, j]),
-                reference_level=primary,
+                reference_level=decisive_levels[i],
                 decile=float(deciles[i, j]),
                 level=self.level,
                 comparable=self.comparable,
@@ -371,15 +372,15 @@ class DiagnosisSet:
                 for t in self.types.profiles.index
             }
             out["type_description"] = out["type"].map(descriptions)
-        primary = c.primary_reference
+        decisive_refs = c.decisive("references")
         details = {}
         for indicator in c.values.columns:
             details[indicator] = c.values[indicator]
             details[f"{indicator}__percentile"] = c.percentile[indicator]
             details[f"{indicator}__decile"] = c.decile[indicator]
             details[f"{indicator}__robust_z"] = c.robust_z[indicator]
-            if primary:
-                details[f"{indicator}__reference"] = c.references[primary][indicator]
+            if decisive_refs is not None:
+                details[f"{indicator}__reference"] = decisive_refs[indicator]
             details[f"{indicator}__status"] = c.status[indicator]
             if self.lisa is not None:
                 details[f"{indicator}__lisa"] = self.lisa.clusters[indicator]

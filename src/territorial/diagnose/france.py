@@ -31,7 +31,9 @@ FRANCE_DIAGNOSIS_LEVELS: dict[str, tuple[str, ...]] = {
     "departement": ("region", "france"),
     "region": ("france",),
 }
-SMOOTHABLE_KINDS = ("share", "ratio")
+#: Empirical Bayes assumes a count over an exposure: every share, and these rates of
+#: events per inhabitant. Other ratios (a population-weighted mean distance) are not smoothed.
+SMOOTHABLE_RATES: tuple[str, ...] = ("road_accidents_rate", "road_deaths_rate")
 #: Smallest peer group: smaller size classes are merged with the next smaller one.
 MIN_PEERS = 20
 
@@ -75,12 +77,18 @@ def france_diagnosis_set(
     if smooth:
         smoothed = []
         for c in values.columns:
-            if catalogue[c].kind in SMOOTHABLE_KINDS and c in table.parts:
+            countable = catalogue[c].kind == "share" or c in SMOOTHABLE_RATES
+            if countable and c in table.parts:
                 parts = table.parts[c].reindex(values.index)
                 scale = float(parts["scale"].iloc[0]) if "scale" in parts else 1.0
                 values[c] = empirical_bayes(parts["numerator"], parts["denominator"], scale=scale)
                 smoothed.append(c)
-        report["smoothed"] = {"method": "global empirical Bayes", "indicators": smoothed}
+        report["smoothed"] = {
+            "method": "global empirical Bayes",
+            "indicators": smoothed,
+            "not_smoothed": [c for c in values.columns if c not in smoothed],
+            "rule": "shares and counts per inhabitant only (SMOOTHABLE_RATES)",
+        }
     references: dict[str, pd.DataFrame] = {}
     for ref_level in FRANCE_DIAGNOSIS_LEVELS[level]:
         references[ref_level] = compute_france(
@@ -145,8 +153,8 @@ def diagnose_france(
     **kwds
         Options of :func:`france_diagnosis_set`: ``indicators``, ``peers``
         (``"size"``, ``"all"`` or a Series), ``smooth`` (empirical Bayes on
-        shares and ratios), ``permutations``, ``seed``, ``alpha``, ``fdr``,
-        ``n_types``, ``rule``, ``lisa``, ``cache``.
+        shares and on the rates of :data:`SMOOTHABLE_RATES`), ``permutations``,
+        ``seed``, ``alpha``, ``fdr``, ``n_types``, ``rule``, ``lisa``, ``cache``.
 
     Examples
     --------

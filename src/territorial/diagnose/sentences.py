@@ -1,7 +1,7 @@
 """Sentences of a diagnosis, in French and English.
 
 One function, :func:`finding_sentence`, writes « Part des femmes parmi les
-conseillers municipaux : 44 %, 3 points au-dessus de la moyenne régionale,
+conseillers municipaux : 44 %, 3 points au-dessus de la valeur régionale,
 9e décile des EPCI comparables » from numbers; every number goes through
 :func:`territorial.format.format_number` (French typography by default).
 """
@@ -40,17 +40,18 @@ LEVEL_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "territory": {"fr": ("territoire", "territoires"), "en": ("territory", "territories")},
 }
 
-#: How each reference level is named in a sentence.
+#: How each reference level is named in a sentence: « valeur », not « moyenne », since
+#: the reference is the parent's own value of the indicator (a median, a Gini...).
 REFERENCE_NAMES: dict[str, dict[str, str]] = {
-    "region": {"fr": "la moyenne régionale", "en": "the regional average"},
-    "departement": {"fr": "la moyenne départementale", "en": "the département average"},
-    "epci": {"fr": "la moyenne intercommunale", "en": "the EPCI average"},
-    "canton": {"fr": "la moyenne du canton", "en": "the canton average"},
+    "region": {"fr": "la valeur régionale", "en": "the regional value"},
+    "departement": {"fr": "la valeur départementale", "en": "the département value"},
+    "epci": {"fr": "la valeur intercommunale", "en": "the EPCI value"},
+    "canton": {"fr": "la valeur du canton", "en": "the canton value"},
     "circonscription": {
-        "fr": "la moyenne de la circonscription",
-        "en": "the constituency average",
+        "fr": "la valeur de la circonscription",
+        "en": "the constituency value",
     },
-    "france": {"fr": "la moyenne nationale", "en": "the national average"},
+    "france": {"fr": "la valeur nationale", "en": "the national value"},
 }
 
 _UNITS_EN = {
@@ -82,11 +83,11 @@ def level_name(level: str, lang: str, *, plural: bool = True) -> str:
 
 
 def reference_name(level: str, lang: str) -> str:
-    """« la moyenne régionale » / "the regional average"; generic for other levels."""
+    """« la valeur régionale » / "the regional value"; generic for other levels."""
     known = REFERENCE_NAMES.get(level, {}).get(lang)
     if known:
         return known
-    return f"la moyenne ({level})" if lang == "fr" else f"the {level} average"
+    return f"la valeur ({level})" if lang == "fr" else f"the {level} value"
 
 
 def _with_unit(text: str, unit: str, lang: str) -> str:
@@ -183,7 +184,7 @@ def finding_sentence(
     ...     gap=3.2, relative_gap=0.07, reference_level="region", decile=9, level="epci",
     ...     comparable=True)
     >>> s.replace("\\u00a0", " ")
-    'Femmes : 44 %, 3,2 points au-dessus de la moyenne régionale, 9e décile des EPCI comparables'
+    'Femmes : 44 %, 3,2 points au-dessus de la valeur régionale, 9e décile des EPCI comparables'
     """
     check_lang(lang)
     if decimals is None and not math.isnan(value):

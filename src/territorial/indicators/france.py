@@ -74,6 +74,9 @@ def accident_components(
     tuple
         The components (yearly averages 2018-2020 and 2005-2007 of accidents and
         deaths, ``population_accidents``) and a report of the unmatched rows.
+        Communes without a population (Mayotte) get NaN accident counts, so that
+        rates keep the same scope above and below the line; the report counts
+        them (``without_population``).
 
     Examples
     --------
@@ -105,6 +108,16 @@ def accident_components(
         out[f"accidents_per_year_{label}"] = part["accidents"].reindex(out.index).fillna(0) / 3
         out[f"deaths_per_year_{label}"] = part["deaths"].reindex(out.index).fillna(0) / 3
     out["population_accidents"] = communes["population"].astype("float64")
+    # same scope for numerator and denominator: a commune without population (Mayotte)
+    # contributes no accidents either, else they would count in the national rate
+    no_pop = out["population_accidents"].isna()
+    counts = [c for c in out.columns if c != "population_accidents"]
+    report["without_population"] = {
+        "communes": int(no_pop.sum()),
+        **{f"{c}_set_to_nan": float(out.loc[no_pop, c].sum()) for c in counts},
+        "examples": sorted(out.index[no_pop].astype(str))[:10],
+    }
+    out.loc[no_pop, counts] = float("nan")
     return out.astype("float64"), report
 
 
@@ -118,6 +131,29 @@ def _france_territory(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=[shapely.MultiPolygon(polygons)],
         crs=regions.crs,
     )  # fmt: skip
+
+
+def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Join user components to the built-in ones; report the codes that match no commune."""
+    from territorial.territories.join import join_table
+
+    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS)
+    clash = [c for c in components.columns if c in builtin]
+    if clash:
+        raise InvalidArgumentError(
+            "components", clash[0], "a column name that is not a built-in France component",
+            f"Rename the column {clash[0]!r} of your table (e.g. to 'my_{clash[0]}'), and use "
+            "the new name in your catalogue.",
+        )  # fmt: skip
+    joined, coverage = join_table(comp, components)
+    joined.attrs = dict(comp.attrs)  # the coverage goes to the report, as plain data
+    return joined, {
+        "table_rows": coverage.table_rows,
+        "matched": coverage.matched,
+        "unknown_codes": list(coverage.unknown_codes),
+        "communes_without_data": len(coverage.missing_territories),
+        "lines": coverage.lines(),
+    }
 
 
 def compute_france(
@@ -146,7 +182,10 @@ def compute_france(
         Another catalogue to use on the France components (default: the built-in one).
     components
         Extra commune components (indexed by commune code) joined to the built-in
-        ones, e.g. a user table for a user catalogue.
+        ones, e.g. a user table for a user catalogue. Rows whose code is not a
+        commune are left out and listed in ``report["table"]`` (with the lines of
+        :class:`territorial.CoverageReport`); a column named like a built-in
+        component (``population``...) is an error.
 
     Returns
     -------
@@ -198,7 +237,7 @@ def compute_france(
             comp = comp.join(extra)
             report["road_accidents"] = acc_report
     if components is not None:
-        comp = comp.join(components.set_axis(components.index.astype(str)), how="left")
+        comp, report["table"] = _join_components(comp, components)
     records = None
     if any(selected[s].records for s in wanted):
         records = load_france_records(cache=cache)

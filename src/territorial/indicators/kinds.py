@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "FLAG_REASONS",
+    "flag_reason",
     "gini",
     "grouped_median",
     "growth_rate",
@@ -30,6 +32,33 @@ __all__ = [
     "theil",
     "zero_division",
 ]
+
+
+#: Why a value of each kind is flagged undefined although its territory has members.
+FLAG_REASONS: dict[str, str] = {
+    "ratio": "zero denominator",
+    "share": "zero denominator",
+    "density": "zero denominator",
+    "growth": "zero start value",
+    "median": "no member value (missing data)",
+    "gini": "fewer than two members with data, or a zero total",
+    "theil": "fewer than two members with data, or a zero total",
+    "location_quotient": "missing or zero breakdown total",
+    "krugman": "missing or zero breakdown total",
+    "hhi": "missing or zero breakdown total",
+    "shannon": "missing or zero breakdown total",
+}
+
+
+def flag_reason(kind: str) -> str:
+    """Why a value of this kind is undefined (see ``IndicatorTable.flags``).
+
+    Examples
+    --------
+    >>> flag_reason("share"), flag_reason("gini")
+    ('zero denominator', 'fewer than two members with data, or a zero total')
+    """
+    return FLAG_REASONS.get(kind, "undefined value")
 
 
 def _divide(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
