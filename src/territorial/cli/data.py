@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from territorial.cli._common import console, fail
 from territorial.errors import TerritorialError
-
-console = Console(stderr=True, soft_wrap=True)
 
 
 def _fetch_france(progress: bool) -> str:
@@ -31,12 +29,6 @@ DATASETS: dict[str, Callable[[bool], str]] = {
     "france": _fetch_france,
     "france-road-accidents": _fetch_road_accidents,
 }
-
-
-def fail(error: Exception) -> None:
-    """Print a territorial error without a traceback and exit with status 2."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
-    raise typer.Exit(2)
 
 
 def fetch(

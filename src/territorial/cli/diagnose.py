@@ -14,15 +14,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from territorial.cli._common import console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
 
-console = Console(stderr=True, soft_wrap=True)
 out = Console()
-
-
-def _fail(error: Exception) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
-    raise typer.Exit(2)
 
 
 def _level(source: str) -> str:
@@ -102,7 +97,7 @@ def diagnose(
             return
         diagnosis = result.diagnosis(code, lang=lang)
     except TerritorialError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1))
     else:

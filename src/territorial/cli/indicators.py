@@ -14,14 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from territorial.cli._common import console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
-
-console = Console(stderr=True)
-
-
-def _fail(error: Exception) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
-    raise typer.Exit(2)
 
 
 def fetch_france_road_accidents(progress: bool) -> str:
@@ -92,7 +86,7 @@ def indicators(
             )  # fmt: skip
         written = write_layer(data, output)
     except TerritorialError as error:
-        _fail(error)
+        fail(error)
     for line in (result.report.get("table") or {}).get("lines", []):
         console.print(f"--table: {line}", highlight=False)
     skipped = result.report.get("skipped")
@@ -137,7 +131,7 @@ def catalogue(
 
             write_layer(pd.DataFrame(meta).set_index("id"), output)
     except TerritorialError as error:
-        _fail(error)
+        fail(error)
     view = Table(title=f"{cat.name}: {len(cat)} indicators")
     for column in ("id", "label", "theme", "unit", "polarity", "vintage"):
         view.add_column(column)

@@ -11,27 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from territorial.cli._common import PARENT_LEVEL, console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
-
-console = Console(stderr=True, soft_wrap=True)
-
-#: Default base layer (parents' borders) drawn over each France level.
-BASE_LEVEL = {
-    "commune": "departement",
-    "arrondissement": "departement",
-    "canton": "departement",
-    "circonscription": "departement",
-    "epci": "departement",
-    "departement": "region",
-    "region": None,
-}
-
-
-def _fail(error: Exception) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
-    raise typer.Exit(2)
 
 
 def _france_values(level: str, columns: list[str]) -> object:
@@ -112,7 +94,7 @@ def map_command(
             if kind == "gap" and reference is None:
                 reference = _france_reference(column)
                 console.print(f"reference (France): {reference:g}", highlight=False)
-            base_level = BASE_LEVEL.get(level) if base is None else base
+            base_level = PARENT_LEVEL.get(level) if base is None else base
         else:
             from territorial.io.sources import load_source
 
@@ -152,7 +134,7 @@ def map_command(
         )
         written = save_map(fig, output)
     except TerritorialError as error:
-        _fail(error)
+        fail(error)
     for note in map_info(fig).notes:
         console.print(f"note: {note}", highlight=False)
     console.print(f"map written to {written}", highlight=False)

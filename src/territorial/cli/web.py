@@ -11,27 +11,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from territorial.cli._common import PARENT_LEVEL, console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError, UnsupportedFormatError
-
-console = Console(stderr=True, soft_wrap=True)
-
-#: Parent level whose borders are drawn over each France level (and whose members are peers).
-PARENT_LEVEL = {
-    "commune": "departement",
-    "arrondissement": "departement",
-    "canton": "departement",
-    "circonscription": "departement",
-    "epci": "departement",
-    "departement": "region",
-    "region": None,
-}
-
-
-def _fail(error: Exception) -> None:
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
-    raise typer.Exit(2)
 
 
 def france_page_frame(level: str, indicators: list[str]):
@@ -160,7 +142,7 @@ def web_command(
         output.parent.mkdir(parents=True, exist_ok=True)
         written = page.save(output)
     except TerritorialError as error:
-        _fail(error)
+        fail(error)
     report = page.report
     topo = report["topology"]
     console.print(
