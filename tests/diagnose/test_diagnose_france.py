@@ -283,8 +283,9 @@ def test_france_diagnosis_errors():
     with pytest.raises(InvalidArgumentError) as err:
         france_diagnosis_set("region", indicators=["density"], peers="population", lisa=False)
     assert str(err.value) == (
-        "peers='population' is not valid: expected 'size', 'all' or a Series of peer groups. "
-        "Pass peers='size' (same population class), 'all', or your own grouping."
+        "peers='population' is not valid: expected 'size', 'all', 'type' or a Series of peer "
+        "groups. Pass peers='size' (same population class), 'all', 'type' (same k-means "
+        "type), or your own grouping."
     )
 
 
@@ -303,3 +304,21 @@ def test_smoothing_leaves_out_ratios_that_are_not_counts():
     assert not np.allclose(
         smoothed["women_councillors_share"].dropna(), values["women_councillors_share"].dropna()
     )
+
+
+@pytest.mark.realdata
+def test_peers_of_the_same_type():
+    from territorial.diagnose.typology import typology
+
+    ids = ["density", "women_councillors_share", "median_age_councillors"]
+    result = france_diagnosis_set("departement", indicators=ids, peers="type", lisa=False)
+    values = result.comparison.values
+    expected = typology(values, k=6, seed=0).labels
+    groups = result.comparison.peer_group.reindex(expected.index)
+    assert (groups.astype(str) == expected.astype(str)).all()
+    # the percentile of a département is its rank among the départements of its own type
+    code = "69"
+    mates = expected[expected == expected[code]].index
+    column = values.loc[mates, "density"]
+    rank = (column < column[code]).sum() + 0.5 * ((column == column[code]).sum() - 1) + 0.5
+    assert result.comparison.percentile.loc[code, "density"] == pytest.approx(rank / len(mates))

@@ -46,7 +46,8 @@ def diagnose(
     lang: Annotated[str, typer.Option(help="Language of the sentences: fr or en.")] = "fr",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
     peers: Annotated[
-        str, typer.Option(help="Peer groups: size (population class) or all.")
+        str,
+        typer.Option(help="Peer groups: size (population class), type (k-means type) or all."),
     ] = "size",
     smooth: Annotated[
         bool, typer.Option(help="Empirical Bayes smoothing of shares and ratios.")

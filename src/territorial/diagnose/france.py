@@ -17,6 +17,7 @@ import pandas as pd
 from territorial.diagnose.compare import StrengthRule, size_classes
 from territorial.diagnose.diagnosis import Diagnosis, DiagnosisSet, diagnose
 from territorial.diagnose.smoothing import empirical_bayes
+from territorial.diagnose.typology import typology
 from territorial.diagnose.weights import contiguity_weights
 from territorial.errors import InvalidArgumentError
 
@@ -53,7 +54,11 @@ def france_diagnosis_set(
     lisa: bool = True,
     cache: str | os.PathLike[str] | None = None,
 ) -> DiagnosisSet:
-    """Diagnose every territory of a France level (see :func:`diagnose_france`)."""
+    """Diagnose every territory of a France level (see :func:`diagnose_france`).
+
+    ``peers`` is ``"size"`` (same population class), ``"all"``, ``"type"``
+    (same k-means type on the indicators) or a Series of peer groups.
+    """
     from territorial.indicators import compute_france
     from territorial.io.france import load_france
 
@@ -103,16 +108,20 @@ def france_diagnosis_set(
         groups, comparable = size_classes(population, min_size=MIN_PEERS), True
     elif peers == "all":
         groups, comparable = None, False
-    else:
+    elif peers != "type":
         raise InvalidArgumentError(
-            "peers", peers, "'size', 'all' or a Series of peer groups",
-            "Pass peers='size' (same population class), 'all', or your own grouping.",
+            "peers", peers, "'size', 'all', 'type' or a Series of peer groups",
+            "Pass peers='size' (same population class), 'all', 'type' (same k-means type), "
+            "or your own grouping.",
         )  # fmt: skip
     weights = None
     if lisa:
         weights = contiguity_weights(territories)
     n = len(values)
     k = n_types if n_types is not None else (6 if n >= 60 else max(2, n // 6))
+    if isinstance(peers, str) and peers == "type":  # same k-means type on the indicators
+        groups = typology(values, k=k, seed=0).labels.rename("peer_group")
+        comparable = True
     result = diagnose(
         values,
         catalogue,
