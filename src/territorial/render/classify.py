@@ -491,6 +491,25 @@ def _check_k(k: object) -> int:
     return int(k)
 
 
+def _classified(x: pd.Series, **fields: object) -> Classification:
+    """A Classification of ``x`` from its breaks and legend: classes and counts filled in."""
+    lang = fields["lang"]
+    base = Classification(
+        classes=pd.Series(dtype="int64"),
+        counts=(),
+        n_missing=0,
+        missing_label=MISSING_LABELS[lang],
+        **fields,
+    )
+    classes = base.class_of(x)
+    return replace(
+        base,
+        classes=classes,
+        counts=tuple(int((classes == i).sum()) for i in range(base.k)),
+        n_missing=int((classes == -1).sum()),
+    )
+
+
 def classify(
     values: pd.Series,
     scheme: str = "quantiles",
@@ -607,30 +626,20 @@ def classify(
         lower, edges, lang=lang, unit=unit, decimals=decimals, exact=bins or ()
     )
     pal_stored = palette if isinstance(palette, str) else tuple(colors)
-    base = Classification(
+    return _classified(
+        x,
         scheme=scheme,
         k=n_classes,
         bins=tuple(float(b) for b in edges),
         lower=lower,
-        classes=pd.Series(dtype="int64"),
         labels=labels,
         label_decimals=label_decimals,
         colors=colors,
-        counts=(),
-        n_missing=0,
         palette=pal_stored,
         lang=lang,
         unit=unit,
         decimals=decimals,
-        missing_label=MISSING_LABELS[lang],
         notes=tuple(notes),
-    )
-    classes = base.class_of(x)
-    return replace(
-        base,
-        classes=classes,
-        counts=tuple(int((classes == i).sum()) for i in range(n_classes)),
-        n_missing=int((classes == -1).sum()),
     )
 
 
@@ -743,29 +752,19 @@ def classify_diverging(
         pal_stored = colors
     lower = float(min(valid.min(), edges[0]))
     labels, label_decimals = _range_labels(lower, edges, lang=lang, unit=unit, decimals=decimals)
-    base = Classification(
+    return _classified(
+        x,
         scheme=scheme,
         k=len(edges),
         bins=tuple(float(b) for b in edges),
         lower=lower,
-        classes=pd.Series(dtype="int64"),
         labels=labels,
         label_decimals=label_decimals,
         colors=colors,
-        counts=(),
-        n_missing=0,
         palette=pal_stored,
         lang=lang,
         unit=unit,
         decimals=decimals,
         center=center,
-        missing_label=MISSING_LABELS[lang],
         notes=tuple(notes),
-    )
-    classes = base.class_of(x)
-    return replace(
-        base,
-        classes=classes,
-        counts=tuple(int((classes == i).sum()) for i in range(len(edges))),
-        n_missing=int((classes == -1).sum()),
     )
