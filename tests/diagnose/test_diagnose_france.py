@@ -322,3 +322,35 @@ def test_peers_of_the_same_type():
     column = values.loc[mates, "density"]
     rank = (column < column[code]).sum() + 0.5 * ((column == column[code]).sum() - 1) + 0.5
     assert result.comparison.percentile.loc[code, "density"] == pytest.approx(rank / len(mates))
+
+
+@pytest.mark.realdata
+def test_composite_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from territorial.cli import app
+
+    out = tmp_path / "composite.csv"
+    result = CliRunner().invoke(app, ["composite", "france:departement", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"101 territories, 3 profiles written to {out}" in result.output
+    frame = pd.read_csv(out, dtype={"code": str}).set_index("code")
+    assert frame.loc["69", "name"] == "Rhône"
+    ranks = frame[[c for c in frame.columns if c.startswith("rank_") and c != "rank_range"]]
+    for profile in ranks.columns:
+        # rank 1 = the highest score, ranks are 1..n
+        scores = frame["score_" + profile.removeprefix("rank_")]
+        ranked = ranks[profile].dropna()
+        assert ranked.index.equals(scores.dropna().index)  # no score (Mayotte), no rank
+        assert sorted(ranked) == list(range(1, len(ranked) + 1))
+        assert scores.idxmax() == ranked.idxmin()
+    spread = ranks.max(axis=1) - ranks.min(axis=1)
+    assert (frame["rank_range"].dropna() == spread[frame["rank_range"].notna()]).all()
+    bad = CliRunner().invoke(
+        app, ["composite", "france:departement", "-o", str(out), "--normalisation", "mean"]
+    )
+    assert bad.exit_code == 2
+    assert (
+        "normalisation='mean' is not valid: expected 'minmax', 'zscore', 'rank'. Pass "
+        "normalisation='minmax', 'zscore' or 'rank'." in " ".join(bad.output.split())
+    )

@@ -107,6 +107,56 @@ def diagnose(
         output.write_text(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1), "utf-8")
 
 
+def composite(
+    source: Annotated[str, typer.Argument(help="france:LEVEL, e.g. france:departement.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Scores and ranks: .csv, .xlsx or .parquet.")
+    ],
+    normalisation: Annotated[
+        str, typer.Option(help="Normalisation of the indicators: minmax, zscore or rank.")
+    ] = "minmax",
+    lang: Annotated[str, typer.Option(help="Language of the profile labels: fr or en.")] = "fr",
+) -> None:
+    """Composite indices under the actors' points of view, their ranks and how stable they are."""
+    from rich.table import Table
+
+    from territorial.diagnose.composite import composite_scores, france_profiles
+    from territorial.format import check_lang, format_number
+    from territorial.indicators import compute_france
+    from territorial.io.write import write_layer
+
+    try:
+        check_lang(lang)
+        level = _level(source)
+        profiles = france_profiles()
+        ids = sorted({i for p in profiles for i in p.weights})
+        table = compute_france(level, indicators=ids)
+        result = composite_scores(
+            table.values, profiles, specs=table.catalogue, normalisation=normalisation
+        )
+        frame = result.scores.add_prefix("score_").join(result.ranks.add_prefix("rank_"))
+        frame["rank_range"] = result.rank_range
+        names = table.wide["name"] if "name" in table.wide.columns else None
+        if names is not None:
+            frame.insert(0, "name", names.reindex(frame.index))
+        written = write_layer(frame, output)
+    except TerritorialError as error:
+        fail(error)
+    labels = {p.name: p.label.get(lang, p.name) for p in profiles}
+    view = Table(title=f"Spearman ({normalisation})")
+    view.add_column("")
+    for name in result.spearman.columns:
+        view.add_column(labels.get(name, name), justify="right")
+    for name, row in result.spearman.iterrows():
+        view.add_row(
+            labels.get(name, name), *(format_number(v, lang=lang, decimals=2) for v in row)
+        )
+    out.print(view)
+    console.print(f"{len(frame)} territories, {len(result.scores.columns)} profiles written to "
+                  f"{written}", highlight=False)  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
-    """Attach ``territorial diagnose`` to the app."""
+    """Attach ``territorial diagnose`` and ``territorial composite`` to the app."""
     app.command("diagnose")(diagnose)
+    app.command("composite")(composite)
