@@ -491,6 +491,20 @@ def _check_k(k: object) -> int:
     return int(k)
 
 
+def _numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """The values as floats, and their non-missing ones; an error if none is left."""
+    x = _as_float(values, "values")
+    valid = x.dropna().to_numpy()
+    if valid.size == 0:
+        raise InvalidArgumentError(
+            "values",
+            f"Series {values.name!r} with {len(values)} rows",
+            "at least one non-missing number",
+            "Check the column: every value is missing.",
+        )
+    return x, valid
+
+
 def _classified(x: pd.Series, **fields: object) -> Classification:
     """A Classification of ``x`` from its breaks and legend: classes and counts filled in."""
     lang = fields["lang"]
@@ -599,15 +613,7 @@ def classify(
             f"None with scheme={scheme!r}",
             "Explicit breaks need scheme='user_defined'.",
         )
-    x = _as_float(values, "values")
-    valid = x.dropna().to_numpy()
-    if valid.size == 0:
-        raise InvalidArgumentError(
-            "values",
-            f"Series {values.name!r} with {len(values)} rows",
-            "at least one non-missing number",
-            "Check the column: every value is missing.",
-        )
+    x, valid = _numbers(values)
     notes: list[str] = []
     edges = _compute_bins(valid, scheme, k, bins, notes, kwds)
     edges = np.unique(edges)  # merged classes when values are too few or tied
@@ -706,15 +712,7 @@ def classify_diverging(
         raise InvalidArgumentError(
             "center", center, "a finite number", "Pass the reference value, e.g. France's."
         )
-    x = _as_float(values, "values")
-    valid = x.dropna().to_numpy()
-    if valid.size == 0:
-        raise InvalidArgumentError(
-            "values",
-            f"Series {values.name!r} with {len(values)} rows",
-            "at least one non-missing number",
-            "Check the column: every value is missing.",
-        )
+    x, valid = _numbers(values)
     notes: list[str] = []
     k_low, k_high = k // 2, k - k // 2
     below, above = valid[valid <= center], valid[valid > center]
