@@ -90,7 +90,6 @@ def test_weights_per_capita_and_errors(grid_territories):
 def test_count_points_equals_sjoin_on_communes():
     from territorial.io.france import load_france
 
-    communes = load_france("departement", progress=False)
     communes = load_france("commune", progress=False)
     communes = communes[communes["departement"].isin(["69", "01", "38", "974"])]
     rng = np.random.default_rng(3)
@@ -100,7 +99,10 @@ def test_count_points_equals_sjoin_on_communes():
     ours = count_points(points, communes)
     expected = _sjoin_counts(points, communes).astype(float)
     pd.testing.assert_series_equal(ours, expected, check_names=False)
-    assert ours.attrs["exact_tests"] < len(xy)  # the grid settled part of the points
+    assert ours.attrs["exact_tests"] == len(xy)  # below millions of points: no grid
+    gridded = PointLocator(communes, cells=1_000_000).count(points)
+    pd.testing.assert_series_equal(gridded, expected, check_names=False)
+    assert gridded.attrs["exact_tests"] < len(xy)  # the grid settled part of the points
 
 
 def test_distances_in_metric_crs():
@@ -197,3 +199,15 @@ def test_areal_interpolation_area_and_population():
     with pytest.raises(InvalidArgumentError) as info:
         areal_interpolate(src, tgt, extensive=["jobs"], weights="people")
     assert str(info.value) == "weights='people' is not valid: expected 'area' or 'population'."
+
+
+def test_missing_and_empty_points_fall_in_no_territory(grid_territories):
+    """Synthetic: a missing and an empty point among located ones keep their positions."""
+    points = gpd.GeoSeries(
+        [Point(700_500, 6_600_500), None, Point(), Point(701_500, 6_600_500)], crs=2154
+    )
+    for cells in (0, 40_000):
+        counts = PointLocator(grid_territories, cells=cells).count(points)
+        assert counts.loc["c0000"] == 1.0 and counts.loc["c0100"] == 1.0
+        assert counts.sum() == 2.0 and counts.attrs["outside"] == 2
+    assert count_points(points, grid_territories).attrs["outside"] == 2
