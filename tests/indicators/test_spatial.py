@@ -211,3 +211,44 @@ def test_missing_and_empty_points_fall_in_no_territory(grid_territories):
         assert counts.loc["c0000"] == 1.0 and counts.loc["c0100"] == 1.0
         assert counts.sum() == 2.0 and counts.attrs["outside"] == 2
     assert count_points(points, grid_territories).attrs["outside"] == 2
+
+
+def test_boundary_one_counts_each_point_once(grid_territories):
+    """Synthetic: points on shared edges and corners count once with boundary='one'."""
+    rng = np.random.default_rng(5)
+    inner = rng.uniform([700_000, 6_600_000], [730_000, 6_620_000], (5_000, 2))
+    on_edges = np.array([[701_000, 6_600_500], [701_000, 6_601_000], [705_000, 6_605_000]])
+    xy = np.vstack([inner, on_edges])
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=2154)
+    every = count_points(points, grid_territories)
+    for cells in (0, 40_000):
+        once = PointLocator(grid_territories, cells=cells).count(points, boundary="one")
+        assert once.sum() == len(xy) - once.attrs["outside"]
+        assert once.attrs["shared"] == 3
+        # boundary='all' counts the edge point twice and each corner point four times
+        assert every.sum() - once.sum() == 1 + 3 + 3
+        assert (once <= every).all()
+    # the corner point (701000, 6601000) goes to the first of its four squares
+    corner = count_points(points.iloc[[-2]], grid_territories, boundary="one")
+    assert corner[corner > 0].index.tolist() == ["c0000"]
+    with pytest.raises(InvalidArgumentError) as info:
+        count_points(points, grid_territories, boundary="first")
+    assert str(info.value) == (
+        "boundary='first' is not valid: expected 'all' or 'one'. 'all' counts a point on a "
+        "shared boundary in every territory it touches (like sjoin); 'one' in the first of "
+        "them only, so that counts add up."
+    )
+
+
+def test_zonal_stats_integer_raster_with_float_nodata(grid_territories):
+    """Synthetic: an integer raster whose nodata comes as a float (as rasterio gives it)."""
+    rng = np.random.default_rng(2)
+    values = rng.integers(0, 5, size=(40, 50)).astype("int16")
+    bounds = (700_000.0, 6_600_000.0, 710_000.0, 6_608_000.0)
+    terr = grid_territories.iloc[:50]
+    ints = zonal_stats(values, terr, transform=bounds, crs=2154, stats=["sum", "count"],
+                       nodata=0.0)  # fmt: skip
+    floats = zonal_stats(values.astype("float64"), terr, transform=bounds, crs=2154,
+                         stats=["sum", "count"], nodata=0.0)  # fmt: skip
+    np.testing.assert_allclose(ints[["sum", "count"]], floats[["sum", "count"]], atol=1e-9)
+    assert floats["count"].sum() < 50 * 25  # the zeros were left out as nodata

@@ -171,7 +171,8 @@ def test_unknown_top_level_key_and_not_a_catalogue():
     with pytest.raises(CatalogueError) as info:
         load_catalogue("indicators: []\nauthor: me\n")
     assert str(info.value) == (
-        "catalogue: unknown top-level keys 'author'. Allowed: name, description, indicators."
+        "catalogue: unknown top-level keys 'author'. Allowed: name, description, layers, "
+        "indicators."
     )
     with pytest.raises(CatalogueError) as info:
         load_catalogue("- a\n- b\n")
@@ -255,3 +256,174 @@ def test_metadata_and_to_dict():
     meta = cat.metadata("en")
     assert meta[1]["label"] == "Density" and meta[1]["unit"] == "hab./km²"
     assert cat["pop"].to_dict()["numerator"] == "pop"
+
+
+# --- layers (points, rasters, zonings) --------------------------------------------------------
+
+LAYERS_YAML = """
+name: layered
+layers:
+  - id: accidents
+    type: points
+    label: {fr: Accidents, en: Accidents}
+    source: my file
+    vintage: 2020
+    weight: deaths
+  - id: landcover
+    type: raster
+    label: Occupation du sol
+    classes: {11: urban, 31: forest}
+  - id: cantons
+    type: zones
+    label: {fr: Cantons}
+    extensive: [jobs, firms]
+    weights: population
+indicators:
+  - {id: n_accidents, label: Accidents, theme: safety, unit: accidents, polarity: higher_is_worse,
+     kind: stock, numerator: accidents}
+"""
+
+
+def layers_yaml(entry: str) -> str:
+    return "indicators: []\nlayers:\n" + entry
+
+
+def test_layers_load_and_survive_select_and_merge():
+    from territorial.indicators import LayerSpec
+
+    cat = load_catalogue(LAYERS_YAML)
+    assert [x.id for x in cat.layers] == ["accidents", "landcover", "cantons"]
+    acc, land, cantons = cat.layers
+    assert acc.vintage == "2020" and acc.weight == "deaths" and acc.label_in("en") == "Accidents"
+    assert land.label_in("en") == "Occupation du sol"
+    assert land.components() == (
+        "landcover_sum", "landcover_cells", "landcover_km2", "landcover_urban_km2",
+        "landcover_forest_km2",
+    )  # fmt: skip
+    assert cantons.components() == ("cantons_jobs", "cantons_firms")
+    assert cantons.weights == "population"
+    assert cat.select(["n_accidents"]).layers == cat.layers
+    assert cat.layer("landcover") is land
+    other = Catalogue([], name="other", layers=[LayerSpec(id="schools", type="points",
+                                                          label={"fr": "Écoles"})])  # fmt: skip
+    merged = cat.merge(other)
+    assert [x.id for x in merged.layers] == ["accidents", "landcover", "cantons", "schools"]
+    assert merged.metadata() == cat.metadata()  # metadata lists indicators only
+    assert land.to_dict() == {
+        "id": "landcover", "type": "raster", "label": {"fr": "Occupation du sol"},
+        "classes": {11: "urban", 31: "forest"},
+    }  # fmt: skip
+    assert load_catalogue(YAML).layers == ()
+    zones = LayerSpec(id="z", type="zones", label={"fr": "Z"}, extensive=["a"])
+    assert zones.extensive == ("a",) and zones.weights == "area"
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("  - {id: a, type: lines, label: A}\n",
+         "Layer 'a': type='lines' is not known. Use one of: points, raster, zones."),
+        ("  - {id: A-1, type: points, label: A}\n",
+         "Layer 'A-1': id must be lower case letters, digits and '_' (e.g. 'schools')."),
+        ("  - {id: a, type: points, label: {en: A}}\n",
+         "Layer 'a': label={'en': 'A'} must be a mapping with at least a 'fr' entry."),
+        ("  - {id: a, type: points, label: A, classes: {1: x}}\n",
+         "Layer 'a': 'classes' is for raster layers, not points layers; remove it."),
+        ("  - {id: a, type: raster, label: A, weight: w}\n",
+         "Layer 'a': 'weight' is for points layers, not raster layers; remove it."),
+        ("  - {id: a, type: points, label: A, extensive: [x]}\n",
+         "Layer 'a': 'extensive' is for zones layers, not points layers; remove it."),
+        ("  - {id: a, type: raster, label: A, weights: area}\n",
+         "Layer 'a': 'weights' is for zones layers, not raster layers; remove it."),
+        ("  - {id: a, type: points, label: A, weight: 3}\n",
+         "Layer 'a': weight=3 must be the name of a column."),
+        ("  - {id: a, type: zones, label: A}\n",
+         "Layer 'a': extensive=None: a zones layer needs 'extensive', the list of columns of "
+         "counts to interpolate (e.g. extensive: [jobs]). Note: intensive variables (rates, "
+         "densities) are not additive: interpolate their numerator and denominator as "
+         "extensive columns and make a ratio indicator of the two."),
+        ("  - {id: a, type: zones, label: A, extensive: [x], weights: volume}\n",
+         "Layer 'a': weights='volume' must be 'area' or 'population'."),
+        ("  - {id: a, type: raster, label: A, classes: []}\n",
+         "Layer 'a': classes=[] must map raster values to names (e.g. {11: urban, 31: forest})."),
+        ("  - {id: a, type: raster, label: A, classes: {x: urban}}\n",
+         "Layer 'a': classes: the raster value 'x' must be a number."),
+        ("  - {id: a, type: raster, label: A, classes: {1: Urban}}\n",
+         "Layer 'a': classes: the name 'Urban' of value 1 must be lower case letters, digits "
+         "and '_' (e.g. 'forest')."),
+        ("  - {id: a, type: raster, label: A, classes: {1: u, 2: u}}\n",
+         "Layer 'a': classes: the names 'u' are used twice."),
+    ],
+)  # fmt: skip
+def test_layer_validation_messages(entry, message):
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(layers_yaml(entry))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (layers_yaml("  - {id: a, type: points, label: A, colour: red}\n"),
+         "catalogue (layer 1): layer 'a' has unknown fields 'colour'. Allowed fields: id, type, "
+         "label, source, vintage, weight, classes, extensive, weights."),
+        (layers_yaml("  - {id: a, type: zones, label: A, intensive: [rate]}\n"),
+         "catalogue (layer 1): layer 'a' asks for intensive=['rate'], but intensive variables "
+         "(rates, densities) are not additive: interpolate their numerator and denominator as "
+         "extensive columns and make a ratio indicator of the two."),
+        (layers_yaml("  - {id: a, label: A}\n"),
+         "catalogue (layer 1): layer 'a' lacks the required fields type."),
+        (layers_yaml("  - a\n"),
+         "catalogue (layer 1): each layer must be a mapping, got 'a'."),
+        ("indicators: []\nlayers: {a: 1}\n",
+         "catalogue: 'layers' must be a list of mappings, got dict."),
+        (layers_yaml("  - {id: a, type: points, label: A}\n  - {id: a, type: raster, label: B}\n"),
+         "Catalogue 'catalogue': layer id 'a' is defined twice."),
+        (LAYERS_YAML.replace("id: accidents\n", "id: n_accidents\n"),
+         "Catalogue 'layered': layer id 'n_accidents' is also an indicator id. Rename the layer "
+         "(e.g. to 'my_...')."),
+        (layers_yaml("  - {id: population, type: points, label: A}\n"),
+         "Catalogue 'catalogue': layer 'population' would produce the component 'population', "
+         "a built-in component. Rename the layer."),
+        (layers_yaml("  - {id: mayors, type: zones, label: A, extensive: [women]}\n"),
+         "Catalogue 'catalogue': layer 'mayors' would produce the component 'mayors_women', a "
+         "built-in component. Rename the layer."),
+        (layers_yaml("  - {id: a_b, type: points, label: A}\n"
+                     "  - {id: a, type: zones, label: B, extensive: [b]}\n"),
+         "Catalogue 'catalogue': layers 'a_b' and 'a' would both produce the component 'a_b'. "
+         "Rename one of them."),
+    ],
+)  # fmt: skip
+def test_layer_catalogue_messages(text, message):
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(text)
+    assert str(info.value) == message
+
+
+def test_layer_python_errors():
+    with pytest.raises(CatalogueError) as info:
+        Catalogue([], name="c", layers=["a"])  # type: ignore[list-item]
+    assert str(info.value) == (
+        "Catalogue 'c': 'a' is not a LayerSpec. Build layers with LayerSpec(...) or declare "
+        "them under 'layers:' in the YAML."
+    )
+    cat = load_catalogue(LAYERS_YAML)
+    with pytest.raises(CatalogueError) as info:
+        cat.layer("roads")
+    assert str(info.value) == (
+        "Catalogue 'layered' declares no layer 'roads'. Declared layers: 'accidents', "
+        "'landcover', 'cantons'."
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(YAML).layer("roads")
+    assert str(info.value) == "Catalogue 'demo' declares no layer 'roads'. Declared layers: none."
+
+
+@pytest.mark.realdata
+def test_builtin_components_are_reserved():
+    from territorial.indicators.france import _ACCIDENT_COLUMNS
+    from territorial.indicators.spec import BUILTIN_COMPONENTS
+    from territorial.io.france_components import load_france_components
+
+    columns = set(load_france_components().columns) | set(_ACCIDENT_COLUMNS)
+    assert columns == set(BUILTIN_COMPONENTS)

@@ -7,8 +7,9 @@ Also :func:`fetch_france_road_accidents`, the dataset function for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -38,6 +39,93 @@ def _level(source: str) -> str:
     return level
 
 
+def _pairs(option: str, values: list[str] | None, example: str) -> dict[str, str]:
+    """``["a=x", "b=y"]`` -> ``{"a": "x", "b": "y"}``, each id once."""
+    out: dict[str, str] = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        key, rest = key.strip(), rest.strip()
+        if not sep or not key or not rest:
+            raise InvalidArgumentError(
+                option, value, f"ID=VALUE, e.g. {example}", f"Repeat {option} for each layer."
+            )
+        if key in out:
+            raise InvalidArgumentError(
+                option, value, "each layer id once", f"{key!r} is given twice."
+            )
+        out[key] = rest
+    return out
+
+
+def read_layers(
+    catalogue: Any,
+    paths: Mapping[str, str],
+    crs: Mapping[str, str] | None = None,
+    codes: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Read the files of ``--layer ID=PATH`` with the reader of each declared layer type."""
+    from territorial.errors import format_values
+
+    crs, codes = dict(crs or {}), dict(codes or {})
+    types = {layer.id: layer.type for layer in catalogue.layers}
+    declared = format_values(list(types)) or "none"
+    for option, given in (("--layer", paths), ("--layer-crs", crs), ("--layer-code", codes)):
+        for lid, value in given.items():
+            if lid not in types:
+                raise InvalidArgumentError(
+                    option, f"{lid}={value}",
+                    f"a layer declared by the catalogue {catalogue.name!r} (declared: {declared})",
+                    "Declare it under 'layers:' in your --catalogue YAML.",
+                )  # fmt: skip
+            if option != "--layer" and lid not in paths:
+                raise InvalidArgumentError(
+                    option, f"{lid}={value}", "the id of a layer given with --layer",
+                    f"Add --layer {lid}=PATH.",
+                )  # fmt: skip
+    out: dict[str, Any] = {}
+    for lid, path in paths.items():
+        if not Path(path).exists():
+            raise InvalidArgumentError(
+                "--layer", f"{lid}={path}", "an existing file", "Check the path."
+            )
+        kind = types[lid]
+        if lid in crs and kind != "points":
+            raise InvalidArgumentError(
+                "--layer-crs", f"{lid}={crs[lid]}", "the id of a points layer",
+                f"Layer {lid!r} is a {kind} layer: its file declares its CRS.",
+            )  # fmt: skip
+        if lid in codes and kind != "zones":
+            raise InvalidArgumentError(
+                "--layer-code", f"{lid}={codes[lid]}", "the id of a zones layer",
+                f"Layer {lid!r} is a {kind} layer.",
+            )  # fmt: skip
+        if kind == "points":
+            from territorial.io.points import read_points
+
+            given_crs: int | str | None = crs.get(lid)
+            if given_crs is not None and str(given_crs).isdigit():
+                given_crs = int(given_crs)
+            out[lid] = read_points(path, crs=given_crs)
+        elif kind == "raster":
+            from territorial.io.raster import read_raster
+
+            out[lid] = read_raster(path)
+        else:
+            from territorial.io.vector import read_territories
+
+            code = codes.get(lid)
+            try:
+                out[lid] = read_territories(path, code=code, name=code)
+            except InvalidArgumentError as error:
+                if error.argument not in ("code", "name") or code is not None:
+                    raise
+                raise InvalidArgumentError(
+                    "--layer-code", None, f"the code column of the zones layer {lid!r}",
+                    f"Add --layer-code {lid}=COLUMN (any column with one value per zone).",
+                ) from None  # fmt: skip
+    return out
+
+
 def indicators(
     source: Annotated[
         str, typer.Argument(help="france:LEVEL, e.g. france:epci or france:france.")
@@ -62,14 +150,39 @@ def indicators(
     tidy: Annotated[
         bool, typer.Option("--tidy", help="Write the long table (territory, indicator, value...).")
     ] = False,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layer",
+            help="ID=PATH: data of a layer declared by --catalogue (points, raster or zones; "
+            "repeatable).",
+        ),
+    ] = None,
+    layer_crs: Annotated[
+        list[str] | None,
+        typer.Option("--layer-crs", help="ID=EPSG: CRS of the coordinates of a CSV point layer."),
+    ] = None,
+    layer_code: Annotated[
+        list[str] | None,
+        typer.Option("--layer-code", help="ID=COLUMN: code column of a zones layer file."),
+    ] = None,
 ) -> None:
     """Compute indicators at a French level and write them (wide table or --tidy)."""
-    from territorial.indicators import compute_france, load_catalogue
+    from territorial.indicators import compute_france, france_catalogue, load_catalogue
     from territorial.io.write import write_layer
 
     try:
         level = _level(source)
         user_catalogue = load_catalogue(str(catalogue)) if catalogue is not None else None
+        layer_paths = _pairs("--layer", layer, "accidents=points.gpkg")
+        layer_data = None
+        if layer_paths or layer_crs or layer_code:
+            layer_data = read_layers(
+                user_catalogue or france_catalogue(),
+                layer_paths,
+                _pairs("--layer-crs", layer_crs, "accidents=4326"),
+                _pairs("--layer-code", layer_code, "cantons=code"),
+            )
         components = None
         if table is not None:
             from territorial.io.tables import read_table
@@ -77,7 +190,7 @@ def indicators(
             components = read_table(table, code=code)
         ids = list(indicator) if indicator else None
         result = compute_france(level, indicators=ids, catalogue=user_catalogue,
-                                components=components)  # fmt: skip
+                                components=components, layers=layer_data)  # fmt: skip
         data = result.tidy().set_index("territory") if tidy else result.wide
         if tidy and output.suffix.lower() == ".gpkg":
             raise InvalidArgumentError(
@@ -89,6 +202,9 @@ def indicators(
         fail(error)
     for line in (result.report.get("table") or {}).get("lines", []):
         console.print(f"--table: {line}", highlight=False)
+    for report in (result.report.get("layers") or {}).values():
+        for line in report.get("lines", []):
+            console.print(f"--layer {line}", highlight=False)
     skipped = result.report.get("skipped")
     if skipped:
         console.print(
@@ -139,6 +255,17 @@ def catalogue(
         view.add_row(*(str(row[c]) for c in ("id", "label", "theme", "unit", "polarity",
                                              "vintage")))  # fmt: skip
     Console().print(view)
+    if cat.layers:
+        n = len(cat.layers)
+        layers = Table(
+            title=f"{n} layer{'s' if n > 1 else ''} (give their data with --layer ID=PATH)"
+        )
+        for column in ("id", "type", "label", "components", "vintage"):
+            layers.add_column(column)
+        for item in cat.layers:
+            layers.add_row(item.id, item.type, item.label_in(lang), ", ".join(item.components()),
+                           item.vintage)  # fmt: skip
+        Console().print(layers)
 
 
 def register(app: typer.Typer) -> None:

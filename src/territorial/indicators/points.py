@@ -351,9 +351,23 @@ class PointLocator:
         *,
         weights: pd.Series | np.ndarray | None = None,
         name: str = "points",
+        boundary: str = "all",
     ) -> pd.Series:
         """Number (or weighted sum) of points per territory; see :func:`count_points`."""
+        if boundary not in ("all", "one"):
+            raise InvalidArgumentError(
+                "boundary", boundary, "'all' or 'one'",
+                "'all' counts a point on a shared boundary in every territory it touches "
+                "(like sjoin); 'one' in the first of them only, so that counts add up.",
+            )  # fmt: skip
         point_pos, terr_pos = self.locate(points)
+        on_boundary = 0
+        if boundary == "one" and len(point_pos):
+            order = np.lexsort((terr_pos, point_pos))
+            point_pos, terr_pos = point_pos[order], terr_pos[order]
+            first = np.r_[True, point_pos[1:] != point_pos[:-1]]
+            on_boundary = len(np.unique(point_pos[~first]))
+            point_pos, terr_pos = point_pos[first], terr_pos[first]
         w = None if weights is None else np.asarray(weights, dtype="float64")[point_pos]
         counts = np.bincount(terr_pos, weights=w, minlength=len(self.index)).astype("float64")
         out = pd.Series(counts, index=self.index, name=name)
@@ -361,6 +375,8 @@ class PointLocator:
         located = np.count_nonzero(np.bincount(point_pos, minlength=n_points))
         out.attrs["outside"] = int(n_points - located)
         out.attrs["exact_tests"] = self.last_exact_tests
+        if boundary == "one":
+            out.attrs["shared"] = on_boundary
         return out
 
 
@@ -371,6 +387,7 @@ def count_points(
     weights: pd.Series | np.ndarray | None = None,
     name: str = "points",
     workers: int = 1,
+    boundary: str = "all",
 ) -> pd.Series:
     """Number (or weighted sum) of points in each territory.
 
@@ -387,12 +404,19 @@ def count_points(
         Name of the returned Series.
     workers
         Processes for the exact tests near boundaries (results are identical).
+    boundary
+        ``"all"`` (default): a point on a boundary shared by several territories
+        counts in each of them, like ``geopandas.sjoin``. ``"one"``: it counts in
+        the first of them (in the order of ``territories``) only, so that the
+        counts of a partition add up to the number of points located; use it
+        for counts that are summed to larger territories.
 
     Returns
     -------
     Series
         Indexed like ``territories`` (zeros included); ``attrs["outside"]`` is
-        the number of points in no territory.
+        the number of points in no territory; with ``boundary="one"``,
+        ``attrs["shared"]`` the number of points that touched several.
 
     Examples
     --------
@@ -403,12 +427,17 @@ def count_points(
     ...                     crs=2154)
     >>> count_points(pts, terr).tolist()
     [1.0, 2.0]
+    >>> on_border = gpd.GeoSeries([Point(1, 0.5)], crs=2154)
+    >>> count_points(on_border, terr).tolist()
+    [1.0, 1.0]
+    >>> count_points(on_border, terr, boundary="one").tolist()
+    [1.0, 0.0]
     """
     # building the grid (about a second for all French communes) pays for itself above a
     # few million points; below, every point is tested exactly (measured in make bench)
     cells = _MAX_CELLS if len(points) >= _GRID_FROM else 0
     locator = PointLocator(territories, cells=cells, workers=workers)
-    return locator.count(points, weights=weights, name=name)
+    return locator.count(points, weights=weights, name=name, boundary=boundary)
 
 
 def points_per_capita(

@@ -50,6 +50,10 @@ def _bounds(transform: Any, shape: tuple[int, int]) -> tuple[float, float, float
 def _source(values: np.ndarray, bounds, nodata, crs_wkt: str):
     from exactextract.raster import NumPyRasterSource
 
+    if nodata is not None and np.issubdtype(values.dtype, np.integer):
+        # exactextract wants the nodata value in the type of the cells (rasterio gives floats);
+        # a fractional nodata can match no integer cell
+        nodata = int(nodata) if float(nodata).is_integer() else None
     return NumPyRasterSource(values, *bounds, nodata=nodata, srs_wkt=crs_wkt)
 
 

@@ -4,7 +4,9 @@ An :class:`IndicatorSpec` describes one indicator: its id, French and English
 labels, theme, unit, polarity, kind (how it is computed from the finest
 components), its operands, source, vintage and a short note on why it matters.
 A :class:`Catalogue` is an ordered, validated collection of specs, loaded from
-YAML (with a safe loader) or built from Python objects.
+YAML (with a safe loader) or built from Python objects. It may also declare
+:class:`LayerSpec` entries: point layers, rasters and zonings turned into
+additive commune components by :func:`territorial.indicators.layers.layer_components`.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from typing import Any
 from territorial.errors import TerritorialError, format_values
 
 __all__ = [
+    "BUILTIN_COMPONENTS",
     "KINDS",
+    "LAYER_TYPES",
     "POLARITIES",
     "THEMES",
     "UNITS",
     "Catalogue",
     "CatalogueError",
     "IndicatorSpec",
+    "LayerSpec",
     "UnknownIndicatorError",
     "load_catalogue",
 ]
@@ -269,6 +274,169 @@ def _validate_spec(spec: IndicatorSpec) -> None:
         _fail(spec.id, f"category={spec.category!r} must be one of the breakdown columns.")
 
 
+#: Types of layer a catalogue may declare, and the fields only that type accepts.
+LAYER_TYPES: dict[str, tuple[str, ...]] = {
+    "points": ("weight",),
+    "raster": ("classes",),
+    "zones": ("extensive", "weights"),
+}
+#: Component columns of the built-in France data (a layer must not produce one of them).
+BUILTIN_COMPONENTS: frozenset[str] = frozenset(
+    {
+        "population", "area_km2", "n_communes", "population_10k", "councillors",
+        "councillors_women", "councillors_age_known", "councillors_under_40",
+        "councillors_pcs_known", "councillors_farmers", "councillors_craftsmen",
+        "councillors_managers", "councillors_intermediate", "councillors_employees",
+        "councillors_workers", "councillors_retired", "councillors_other", "mayors",
+        "mayors_women", "townhall_hours", "townhall_hours_known", "townhall_website",
+        "prefecture_km", "population_prefecture_known", "population_x_prefecture_km",
+        "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
+        "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
+    }
+)  # fmt: skip
+_INTENSIVE_FIX = (
+    "intensive variables (rates, densities) are not additive: interpolate their numerator "
+    "and denominator as extensive columns and make a ratio indicator of the two."
+)
+
+
+def _layer_fail(layer_id: object, message: str) -> None:
+    raise CatalogueError(f"Layer {layer_id!r}: {message}")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A layer declared by a catalogue: points, a raster or a zoning.
+
+    Each layer becomes additive component columns per finest unit (commune),
+    named after its id (see :meth:`components`), that indicators use like any
+    other component.
+
+    Parameters
+    ----------
+    id
+        Identifier (lower case letters, digits and ``_``): the name given with
+        ``--layer ID=PATH`` or ``layers={"ID": data}``.
+    type
+        ``points``, ``raster`` or ``zones`` (see :data:`LAYER_TYPES`).
+    label
+        ``{"fr": ..., "en": ...}``.
+    source, vintage
+        Where the data comes from and which year(s).
+    weight
+        Points only: a column summed instead of counting points.
+    classes
+        Raster only: raster value -> class name (``{11: "urban", 31: "forest"}``).
+    extensive
+        Zones only (required): columns of counts to interpolate to the units.
+    weights
+        Zones only: ``"area"`` (default) or ``"population"``.
+
+    Examples
+    --------
+    >>> layer = LayerSpec(id="accidents", type="points", label={"fr": "Accidents"})
+    >>> layer.components()
+    ('accidents', 'accidents_popkm', 'accidents_pop')
+    """
+
+    id: str
+    type: str
+    label: Mapping[str, str]
+    source: str = ""
+    vintage: str = ""
+    weight: str | None = None
+    classes: Mapping[float, str] | None = None
+    extensive: tuple[str, ...] | None = None
+    weights: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.extensive is not None and not isinstance(self.extensive, str | tuple):
+            object.__setattr__(self, "extensive", tuple(self.extensive))
+        _validate_layer(self)
+        if self.classes is not None:
+            object.__setattr__(self, "classes", dict(self.classes))
+        if self.type == "zones" and self.weights is None:
+            object.__setattr__(self, "weights", "area")
+
+    def label_in(self, lang: str = "fr") -> str:
+        """The label in ``lang`` (``fr`` or ``en``), falling back to French."""
+        return self.label.get(lang) or self.label.get("fr") or self.id
+
+    def components(self) -> tuple[str, ...]:
+        """The component columns this layer can produce per unit."""
+        if self.type == "points":
+            return (self.id, f"{self.id}_popkm", f"{self.id}_pop")
+        if self.type == "raster":
+            named = tuple(f"{self.id}_{n}_km2" for n in (self.classes or {}).values())
+            return (f"{self.id}_sum", f"{self.id}_cells", f"{self.id}_km2", *named)
+        return tuple(f"{self.id}_{c}" for c in self.extensive or ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The layer as a plain dict (for YAML, JSON or a metadata table)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or (f.name in ("source", "vintage") and not value):
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        out["label"] = dict(self.label)
+        if self.classes is not None:
+            out["classes"] = dict(self.classes)
+        return out
+
+
+def _validate_layer(layer: LayerSpec) -> None:
+    if not isinstance(layer.id, str) or not _ID.match(layer.id):
+        _layer_fail(layer.id, "id must be lower case letters, digits and '_' (e.g. 'schools').")
+    if layer.type not in LAYER_TYPES:
+        _layer_fail(
+            layer.id, f"type={layer.type!r} is not known. Use one of: {', '.join(LAYER_TYPES)}."
+        )
+    if not isinstance(layer.label, Mapping) or not layer.label.get("fr"):
+        _layer_fail(
+            layer.id, f"label={layer.label!r} must be a mapping with at least a 'fr' entry."
+        )
+    for other, names in LAYER_TYPES.items():
+        for name in names:
+            if other != layer.type and getattr(layer, name) is not None:
+                _layer_fail(
+                    layer.id,
+                    f"{name!r} is for {other} layers, not {layer.type} layers; remove it.",
+                )
+    if layer.weight is not None and (not isinstance(layer.weight, str) or not layer.weight):
+        _layer_fail(layer.id, f"weight={layer.weight!r} must be the name of a column.")
+    if layer.classes is not None:
+        if not isinstance(layer.classes, Mapping) or not layer.classes:
+            _layer_fail(
+                layer.id,
+                f"classes={layer.classes!r} must map raster values to names "
+                "(e.g. {11: urban, 31: forest}).",
+            )
+        for value, name in layer.classes.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                _layer_fail(layer.id, f"classes: the raster value {value!r} must be a number.")
+            if not isinstance(name, str) or not _ID.match(name):
+                _layer_fail(
+                    layer.id,
+                    f"classes: the name {name!r} of value {value!r} must be lower case letters, "
+                    "digits and '_' (e.g. 'forest').",
+                )
+        names = list(layer.classes.values())
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            _layer_fail(layer.id, f"classes: the names {format_values(twice)} are used twice.")
+    if layer.type == "zones":
+        ext = layer.extensive
+        if not ext or isinstance(ext, str) or not all(isinstance(c, str) and c for c in ext):
+            _layer_fail(
+                layer.id,
+                f"extensive={ext!r}: a zones layer needs 'extensive', the list of columns of "
+                "counts to interpolate (e.g. extensive: [jobs]). Note: " + _INTENSIVE_FIX,
+            )
+        if layer.weights not in (None, "area", "population"):
+            _layer_fail(layer.id, f"weights={layer.weights!r} must be 'area' or 'population'.")
+
+
 def split_expression(expression: str) -> list[str]:
     """The column names of a sum expression ``"a + b + c"``."""
     return [part.strip() for part in str(expression).split("+") if part.strip()]
@@ -290,7 +458,13 @@ class Catalogue(Mapping[str, IndicatorSpec]):
     (['pop'], 'hab.')
     """
 
-    def __init__(self, specs: Iterable[IndicatorSpec], *, name: str = "catalogue") -> None:
+    def __init__(
+        self,
+        specs: Iterable[IndicatorSpec],
+        *,
+        name: str = "catalogue",
+        layers: Iterable[LayerSpec] = (),
+    ) -> None:
         self.name = name
         self._specs: dict[str, IndicatorSpec] = {}
         for spec in specs:
@@ -305,6 +479,50 @@ class Catalogue(Mapping[str, IndicatorSpec]):
                 )
             self._specs[spec.id] = spec
         self._expanded = {sid: self._expand(sid) for sid in self._specs}
+        self.layers: tuple[LayerSpec, ...] = self._check_layers(tuple(layers))
+
+    def _check_layers(self, layers: tuple[LayerSpec, ...]) -> tuple[LayerSpec, ...]:
+        seen: dict[str, str] = {}  # component -> layer id
+        ids: set[str] = set()
+        for layer in layers:
+            if not isinstance(layer, LayerSpec):
+                raise CatalogueError(
+                    f"Catalogue {self.name!r}: {layer!r} is not a LayerSpec. Build layers with "
+                    "LayerSpec(...) or declare them under 'layers:' in the YAML."
+                )
+            if layer.id in ids:
+                raise CatalogueError(
+                    f"Catalogue {self.name!r}: layer id {layer.id!r} is defined twice."
+                )
+            ids.add(layer.id)
+            if layer.id in self._specs:
+                raise CatalogueError(
+                    f"Catalogue {self.name!r}: layer id {layer.id!r} is also an indicator id. "
+                    "Rename the layer (e.g. to 'my_...')."
+                )
+            for column in layer.components():
+                if column in BUILTIN_COMPONENTS:
+                    raise CatalogueError(
+                        f"Catalogue {self.name!r}: layer {layer.id!r} would produce the "
+                        f"component {column!r}, a built-in component. Rename the layer."
+                    )
+                if column in seen:
+                    raise CatalogueError(
+                        f"Catalogue {self.name!r}: layers {seen[column]!r} and {layer.id!r} "
+                        f"would both produce the component {column!r}. Rename one of them."
+                    )
+                seen[column] = layer.id
+        return layers
+
+    def layer(self, layer_id: str) -> LayerSpec:
+        """The layer declared with this id."""
+        for layer in self.layers:
+            if layer.id == layer_id:
+                return layer
+        raise CatalogueError(
+            f"Catalogue {self.name!r} declares no layer {layer_id!r}. Declared layers: "
+            f"{format_values([x.id for x in self.layers]) or 'none'}."
+        )
 
     def __getitem__(self, key: str) -> IndicatorSpec:
         try:
@@ -374,14 +592,16 @@ class Catalogue(Mapping[str, IndicatorSpec]):
             if part in self._specs and part not in ids
         }
         extra = [self._specs[r] for r in self._specs if r in refs]
-        sub = Catalogue([*selected, *extra], name=self.name)
+        sub = Catalogue([*selected, *extra], name=self.name, layers=self.layers)
         sub._specs = {i: self._specs[i] for i in ids}
         return sub
 
     def merge(self, other: Catalogue) -> Catalogue:
-        """A catalogue with the indicators of both (ids must not clash)."""
+        """A catalogue with the indicators and layers of both (ids must not clash)."""
         return Catalogue(
-            [*self._specs.values(), *other._specs.values()], name=f"{self.name}+{other.name}"
+            [*self._specs.values(), *other._specs.values()],
+            name=f"{self.name}+{other.name}",
+            layers=(*self.layers, *other.layers),
         )
 
     def metadata(self, lang: str = "fr") -> list[dict[str, Any]]:
@@ -430,11 +650,46 @@ def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> I
     return IndicatorSpec(**values)
 
 
+_LAYER_FIELDS = tuple(f.name for f in fields(LayerSpec))
+
+
+def layer_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> LayerSpec:
+    """Build a layer from one YAML entry under ``layers:``, rejecting unknown fields."""
+    if not isinstance(data, Mapping):
+        raise CatalogueError(f"{where}: each layer must be a mapping, got {data!r}.")
+    if "intensive" in data:
+        raise CatalogueError(
+            f"{where}: layer {data.get('id')!r} asks for intensive={data['intensive']!r}, but "
+            f"{_INTENSIVE_FIX}"
+        )
+    unknown = [k for k in data if k not in _LAYER_FIELDS]
+    if unknown:
+        raise CatalogueError(
+            f"{where}: layer {data.get('id')!r} has unknown fields {format_values(unknown)}. "
+            f"Allowed fields: {', '.join(_LAYER_FIELDS)}."
+        )
+    values = dict(data)
+    if isinstance(values.get("label"), str):
+        values["label"] = {"fr": values["label"]}
+    if isinstance(values.get("extensive"), list):
+        values["extensive"] = tuple(values["extensive"])
+    missing = [k for k in ("id", "type", "label") if k not in values]
+    if missing:
+        raise CatalogueError(
+            f"{where}: layer {data.get('id')!r} lacks the required fields {', '.join(missing)}."
+        )
+    for key in ("source", "vintage"):
+        if key in values and values[key] is not None:
+            values[key] = str(values[key])
+    return LayerSpec(**values)
+
+
 def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) -> Catalogue:
     """Load a catalogue from YAML text, a YAML file path, or an already parsed mapping.
 
-    The YAML holds ``name`` (optional) and ``indicators``: a list of mappings
-    with the fields of :class:`IndicatorSpec`. It is read with
+    The YAML holds ``name`` (optional), ``indicators``: a list of mappings
+    with the fields of :class:`IndicatorSpec`, and optionally ``layers``: a
+    list of mappings with the fields of :class:`LayerSpec`. It is read with
     ``yaml.safe_load``. Reading a file is allowed here because it only parses a
     specification; no data is read.
 
@@ -470,17 +725,26 @@ def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) 
         raise CatalogueError(
             f"{where}: expected a mapping with an 'indicators' list, got {type(data).__name__}."
         )
-    unknown = [k for k in data if k not in ("name", "description", "indicators")]
+    unknown = [k for k in data if k not in ("name", "description", "indicators", "layers")]
     if unknown:
         raise CatalogueError(
             f"{where}: unknown top-level keys {format_values(unknown)}. "
-            "Allowed: name, description, indicators."
+            "Allowed: name, description, layers, indicators."
         )
     specs = [
         spec_from_mapping(entry, where=where + f" (entry {i + 1})")
         for i, entry in enumerate(data["indicators"])
     ]
-    return Catalogue(specs, name=str(data.get("name") or where))
+    raw_layers = data.get("layers") or []
+    if not isinstance(raw_layers, list):
+        raise CatalogueError(
+            f"{where}: 'layers' must be a list of mappings, got {type(raw_layers).__name__}."
+        )
+    layers = [
+        layer_from_mapping(entry, where=where + f" (layer {i + 1})")
+        for i, entry in enumerate(raw_layers)
+    ]
+    return Catalogue(specs, name=str(data.get("name") or where), layers=layers)
 
 
 def with_changes(spec: IndicatorSpec, **changes: Any) -> IndicatorSpec:
