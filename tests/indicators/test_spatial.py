@@ -7,6 +7,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely import Point, box
 
 from territorial.errors import CRSMismatchError, GeographicCRSError, InvalidArgumentError
@@ -252,3 +255,33 @@ def test_zonal_stats_integer_raster_with_float_nodata(grid_territories):
                          stats=["sum", "count"], nodata=0.0)  # fmt: skip
     np.testing.assert_allclose(ints[["sum", "count"]], floats[["sum", "count"]], atol=1e-9)
     assert floats["count"].sum() < 50 * 25  # the zeros were left out as nodata
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 24), st.sampled_from([0.0, 0.5])),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from([0, 400]),
+)
+def test_counts_equal_brute_force(raw, cells):
+    """Hypothesis, synthetic: points on a half-unit lattice over a 10 x 8 grid of 3-unit squares
+    (many on edges and corners), counted with and without a grid, equal a pair-by-pair test."""
+    squares = [box(3 * i, 3 * j, 3 * i + 3, 3 * j + 3) for i in range(10) for j in range(8)]
+    terr = gpd.GeoSeries(squares, index=[f"t{k:02d}" for k in range(80)], crs=2154)
+    xy = np.array([[x + h, y + h] for x, y, h in raw], dtype="float64")
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=2154)
+    # (point, territory): every pair tested
+    hits = np.asarray(shapely.intersects(np.array(squares)[None, :], points.to_numpy()[:, None]))
+    locator = PointLocator(terr, cells=cells)
+    assert len(locator.grids) == (1 if cells else 0)
+    every = locator.count(points)
+    np.testing.assert_array_equal(every.to_numpy(), hits.sum(axis=0))
+    once = locator.count(points, boundary="one")
+    first = np.where(hits.any(axis=1), hits.argmax(axis=1), -1)
+    expected = np.bincount(first[first >= 0], minlength=80)
+    np.testing.assert_array_equal(once.to_numpy(), expected)
+    assert once.attrs["outside"] == int((~hits.any(axis=1)).sum())
+    assert once.attrs["shared"] == int((hits.sum(axis=1) > 1).sum())
