@@ -20,10 +20,18 @@ from territorial.errors import InvalidArgumentError, TerritorialError
 
 
 def fetch_france_road_accidents(progress: bool) -> str:
-    """Fetch the optional road-accident wheel and cache its commune-year aggregate."""
-    from territorial.io.france_components import fetch_road_accidents
+    """Fetch the optional road-accident wheel; cache its commune-year counts and its points."""
+    from territorial.io.france_components import fetch_road_accident_files
 
-    return str(fetch_road_accidents(progress=progress))
+    files = fetch_road_accident_files(progress=progress)
+
+    def done(key: str) -> str:
+        return "written" if key in files["built"] else "already cached"
+
+    return (
+        f"{files['aggregate']} (commune-year counts, {done('aggregate')}) and "
+        f"{files['points']} (geolocated accidents, {done('points')})"
+    )
 
 
 def _level(source: str) -> str:
