@@ -106,7 +106,7 @@ def test_custom_territory_equals_members_pooled(communes):
     t = compute_france(custom, indicators=["density", "women_councillors_share",
                                             "median_age_councillors"])  # fmt: skip
     alone = compute_france("commune", indicators=["women_councillors_share", "councillors"])
-    from territorial.io.france_components import load_france_components, load_france_records
+    from territorial.indicators.france import load_france_components, load_france_records
 
     comp = load_france_components().loc[members["pays"]]
     assert t.values.loc["pays", "density"] == pytest.approx(
@@ -135,7 +135,7 @@ def test_france_level_and_no_person_names(raw):
     assert t.values.loc["FR", "women_councillors_share"] == pytest.approx(
         (elus["sexe"] == "F").mean() * 100, abs=0.01
     )
-    from territorial.io.france_components import load_france_records
+    from territorial.indicators.france import load_france_records
 
     rec = load_france_records()["councillors"]
     assert set(rec.columns) == {"unit", "woman", "mayor", "age", "pcs", "pcs_group"}
@@ -234,3 +234,25 @@ def test_accidents_of_communes_without_population_are_left_out():
         "deaths_per_year_2005_2007_set_to_nan": 1.0,
         "examples": ["97601"],
     }
+
+
+@pytest.mark.realdata
+def test_commune_origins_are_town_halls_or_points_inside():
+    from territorial.indicators.france import load_commune_origins, load_france_components
+    from territorial.io.france import load_france
+
+    communes = load_france("commune", progress=False)
+    origins = load_commune_origins()
+    assert origins.index.equals(communes.index) and origins.crs.to_epsg() == 4326
+    report = load_france_components().attrs["report"]
+    inside = origins["source"] == "inside the commune"
+    assert inside.sum() == (
+        report["communes_without_townhall_point"] + report["townhall_points_outside_their_commune"]
+    )
+    geoms = communes.geometry
+    assert origins.geometry[inside].within(geoms[inside]).all()
+    # town halls lie within 0.05 degree of their commune's bounds (the misplacement rule)
+    hall = ~inside
+    xy, box = origins.geometry[hall].get_coordinates(), geoms[hall].bounds
+    assert (xy["x"] >= box["minx"] - 0.05).all() and (xy["x"] <= box["maxx"] + 0.05).all()
+    assert (xy["y"] >= box["miny"] - 0.05).all() and (xy["y"] <= box["maxy"] + 0.05).all()

@@ -500,10 +500,11 @@ def test_real_accessibility_equals_the_builtin_prefecture_distance(communes):
     ``mean_distance_prefecture`` from the same town-hall origins.
     """
     from territorial.indicators import compute_france
-    from territorial.indicators.france import _townhall_origins
+    from territorial.indicators.france import load_commune_origins
 
-    origins = _townhall_origins(communes, None)
-    ajaccio = gpd.GeoSeries([origins["2A004"]], crs=origins.crs)
+    origins = load_commune_origins()
+    assert origins.loc["2A004", "source"] == "town hall"
+    ajaccio = gpd.GeoSeries([origins.geometry["2A004"]], crs=origins.crs)
     table = compute_france(
         "departement", catalogue=load_catalogue(ACCESS), layers={"prefecture_2a": ajaccio}
     )
@@ -512,7 +513,7 @@ def test_real_accessibility_equals_the_builtin_prefecture_distance(communes):
         builtin.values.loc["2A", "mean_distance_prefecture"], rel=1e-9
     )
     report = table.report["layers"]["prefecture_2a"]
-    assert report["lines"][0].startswith("prefecture_2a: distance to the nearest of 1 points for ")
+    assert report["lines"][0].startswith("prefecture_2a: distance to the nearest of 1 point for ")
     assert report["lines"][0].endswith(
         "units (from the town hall of each unit, else its representative point, in a metric "
         "CRS per unit)"

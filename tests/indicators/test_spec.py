@@ -421,9 +421,8 @@ def test_layer_python_errors():
 
 @pytest.mark.realdata
 def test_builtin_components_are_reserved():
-    from territorial.indicators.france import _ACCIDENT_COLUMNS
+    from territorial.indicators.france import _ACCIDENT_COLUMNS, load_france_components
     from territorial.indicators.spec import BUILTIN_COMPONENTS
-    from territorial.io.france_components import load_france_components
 
     columns = set(load_france_components().columns) | set(_ACCIDENT_COLUMNS)
     assert columns == set(BUILTIN_COMPONENTS)

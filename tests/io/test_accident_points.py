@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError, InvalidArgumentError
+from territorial.indicators.france import load_former_communes
 from territorial.io import france_components as fc
 
 HEADER = "Num_Acc,an,dep,com,lat,long,usagers"
@@ -226,7 +227,7 @@ def test_real_points_fall_in_the_commune_they_declare(real_points, france_levels
     # the files declare Paris, Lyon and Marseille accidents by arrondissement, and some
     # communes merged since (communes nouvelles): compare with the current commune
     current = dict(france_levels["arrondissement"]["commune"])
-    current.update(fc.load_former_communes().to_dict())
+    current.update(load_former_communes().to_dict())
     declared = points["commune"].map(lambda code: current.get(code, code))
     found = gpd.sjoin(points[["geometry"]], communes[["geometry"]], predicate="intersects")
     same = found[communes.index.name].to_numpy() == declared.reindex(found.index).to_numpy()

