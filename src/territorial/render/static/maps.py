@@ -59,6 +59,8 @@ KINDS = ("choropleth", "symbols", "typology", "gap")
 _INSETS = ("auto", "france", None)
 _EDGE_LIMIT = 3000  # panels with fewer territories get thin borders between them
 _MAX_CATEGORIES = 20  # the largest qualitative palettes (tab20) have 20 colours
+#: Widest line of a legend title (figure fraction); longer titles are broken at spaces.
+LEGEND_TITLE_WIDTH = 0.42
 
 _TEXT = {
     "fr": {"paris": "Paris et petite couronne", "reference": "Référence", "no_symbol": ""},
@@ -770,6 +772,10 @@ def map_territories(
         if outside:
             legend_kwds.setdefault("loc", "lower left")
             legend_kwds.setdefault("bbox_to_anchor", (1.02, 0.0))
+        if ltitle:
+            # long indicator labels are broken into lines rather than run off the page
+            ltitle = layout.wrap_text(fig, str(ltitle), th.legend_title_size,
+                                      width=LEGEND_TITLE_WIDTH)  # fmt: skip
         legend = layout.class_legend(
             main_ax, legend_items, th, title=ltitle, missing=missing_entry, **legend_kwds
         )
@@ -795,6 +801,7 @@ def map_territories(
                 stitle = user_legend_title
             else:
                 stitle = _meta_text(_indicator_meta(gdf, column), "label", lang) or column
+        stitle = layout.wrap_text(fig, str(stitle), th.legend_title_size, width=LEGEND_TITLE_WIDTH)
         symbol_legend = layout.symbol_legend(
             main_ax,
             shown,
