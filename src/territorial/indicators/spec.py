@@ -626,21 +626,27 @@ class Catalogue(Mapping[str, IndicatorSpec]):
 _FIELDS = tuple(f.name for f in fields(IndicatorSpec) if f.name != "extra")
 
 
-def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> IndicatorSpec:
-    """Build a spec from a mapping (one YAML entry), rejecting unknown fields."""
+def _entry(data: object, what: str, allowed: tuple[str, ...], where: str) -> dict[str, Any]:
+    """One YAML entry as a dict of known fields (a plain-text label is French)."""
     if not isinstance(data, Mapping):
-        raise CatalogueError(f"{where}: each indicator must be a mapping, got {data!r}.")
-    unknown = [k for k in data if k not in _FIELDS]
+        raise CatalogueError(f"{where}: each {what} must be a mapping, got {data!r}.")
+    unknown = [k for k in data if k not in allowed]
     if unknown:
         raise CatalogueError(
-            f"{where}: indicator {data.get('id')!r} has unknown fields "
-            f"{format_values(unknown)}. Allowed fields: {', '.join(_FIELDS)}."
+            f"{where}: {what} {data.get('id')!r} has unknown fields "
+            f"{format_values(unknown)}. Allowed fields: {', '.join(allowed)}."
         )
     values = dict(data)
-    if isinstance(values.get("breakdown"), list):
-        values["breakdown"] = tuple(str(v) for v in values["breakdown"])
     if isinstance(values.get("label"), str):
         values["label"] = {"fr": values["label"]}
+    return values
+
+
+def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> IndicatorSpec:
+    """Build a spec from a mapping (one YAML entry), rejecting unknown fields."""
+    values = _entry(data, "indicator", _FIELDS, where)
+    if isinstance(values.get("breakdown"), list):
+        values["breakdown"] = tuple(str(v) for v in values["breakdown"])
     missing = [k for k in ("id", "label", "theme", "unit", "polarity", "kind") if k not in values]
     if missing:
         raise CatalogueError(
@@ -655,22 +661,12 @@ _LAYER_FIELDS = tuple(f.name for f in fields(LayerSpec))
 
 def layer_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> LayerSpec:
     """Build a layer from one YAML entry under ``layers:``, rejecting unknown fields."""
-    if not isinstance(data, Mapping):
-        raise CatalogueError(f"{where}: each layer must be a mapping, got {data!r}.")
-    if "intensive" in data:
+    if isinstance(data, Mapping) and "intensive" in data:
         raise CatalogueError(
             f"{where}: layer {data.get('id')!r} asks for intensive={data['intensive']!r}, but "
             f"{_INTENSIVE_FIX}"
         )
-    unknown = [k for k in data if k not in _LAYER_FIELDS]
-    if unknown:
-        raise CatalogueError(
-            f"{where}: layer {data.get('id')!r} has unknown fields {format_values(unknown)}. "
-            f"Allowed fields: {', '.join(_LAYER_FIELDS)}."
-        )
-    values = dict(data)
-    if isinstance(values.get("label"), str):
-        values["label"] = {"fr": values["label"]}
+    values = _entry(data, "layer", _LAYER_FIELDS, where)
     if isinstance(values.get("extensive"), list):
         values["extensive"] = tuple(values["extensive"])
     missing = [k for k in ("id", "type", "label") if k not in values]
