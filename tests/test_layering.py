@@ -1,62 +1,68 @@
-"""The layers of docs/ARCHITECTURE.md, checked on what each package imports."""
+"""The layers of docs/ARCHITECTURE.md, checked on every import statement of each package.
+
+Imports inside functions count too: a lazy import is still a dependency.
+"""
 
 from __future__ import annotations
 
-import pkgutil
-import subprocess
-import sys
-from functools import lru_cache
+import ast
+from pathlib import Path
 
 import pytest
 
-# package -> packages it must never import (directly or through its own imports)
-RULES = {
-    "territorial.io": ("territorial.indicators", "territorial.diagnose", "territorial.render"),
-    "territorial.territories": (
-        "territorial.indicators",
-        "territorial.diagnose",
-        "territorial.render",
-    ),
-    "territorial.indicators": ("territorial.diagnose", "territorial.render"),
-    "territorial.render": ("territorial.indicators",),
+import territorial
+
+SRC = Path(territorial.__file__).parent
+LAYERS = ("io", "territories", "indicators", "diagnose", "render", "cli")
+
+#: package -> packages it must never import
+FORBIDDEN = {
+    "io": ("indicators", "diagnose", "render", "cli"),
+    "territories": ("io", "indicators", "diagnose", "render", "cli"),
+    "indicators": ("io", "diagnose", "render", "cli"),
+    "diagnose": ("io", "render", "cli"),
+    "render": ("io", "indicators", "diagnose", "cli"),
+}
+#: the allowed exceptions, each with its reason
+ALLOWED = {
+    ("indicators/france.py", "io"): "the France convenience layer loads the built-in data",
+    ("indicators/spec.py", "io"): "load_catalogue(path) has io read the YAML text",
+    ("diagnose/france.py", "io"): "the France convenience layer loads the built-in data",
 }
 
 
-def _modules(package: str) -> list[str]:
-    module = __import__(package, fromlist=["__path__"])
-    return [package] + [
-        f"{package}.{info.name}"
-        for info in pkgutil.walk_packages(module.__path__)
-        if not info.name.startswith("_")
-    ]
+def _imports(path: Path) -> set[str]:
+    """The territorial packages (io, indicators...) that a module imports anywhere in it."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "territorial" and len(parts) > 1 and parts[1] in LAYERS:
+                found.add(parts[1])
+    return found
 
 
-@lru_cache(maxsize=1)
-def _baseline() -> frozenset[str]:
-    """What ``import territorial`` loads by itself (run before any ``territorial.x``)."""
-    out = subprocess.run(
-        [sys.executable, "-c", "import sys, territorial; print('\\n'.join(sys.modules))"],
-        check=True, capture_output=True, text=True,
-    ).stdout.split()  # fmt: skip
-    return frozenset(out)
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_never_imports_the_layers_it_must_not(package):
+    breaches = []
+    for path in sorted((SRC / package).rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        for target in _imports(path) & set(FORBIDDEN[package]):
+            if (relative, target) not in ALLOWED:
+                breaches.append(f"{relative} imports territorial.{target}")
+    assert breaches == []
 
 
-@pytest.mark.parametrize("package", sorted(RULES))
-def test_package_never_imports_the_layers_above(package):
-    modules = _modules(package)
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('territorial.'))))\n"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout.split()
-    # importing "territorial.io.x" runs territorial/__init__.py first: leave out what it loads
-    # (itself checked: it loads io and territories only)
-    assert not any(m.startswith(("territorial.indicators", "territorial.render"))
-                   for m in _baseline())  # fmt: skip
-    extra = set(loaded) - _baseline()
-    forbidden = [m for m in extra if m.startswith(RULES[package])]
-    assert forbidden == [], f"{package} imports {forbidden}"
+def test_the_scan_sees_lazy_imports(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from territorial.indicators.spec import load_catalogue\n")
+    assert _imports(module) == {"indicators"}
+    module.write_text("import territorial.render.web\nfrom territorial import errors\n")
+    assert _imports(module) == {"render"}
+    module.write_text("from territorial import io\n")
+    assert _imports(module) == {"io"}

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 __all__ = [
     "AmbiguousTerritoryError",
     "CRSMismatchError",
+    "CatalogueError",
     "ColumnNotFoundError",
     "DataFetchError",
     "DataIntegrityError",
@@ -134,6 +135,10 @@ class AmbiguousTerritoryError(TerritorialError, LookupError):
             + (" ..." if len(self.candidates) > 8 else "")
             + ". Give the code instead of the name."
         )
+
+
+class CatalogueError(TerritorialError, ValueError):
+    """A catalogue of indicators (YAML or Python) is not valid."""
 
 
 class DataFetchError(TerritorialError, RuntimeError):

@@ -233,3 +233,36 @@ def test_property_shares_bounded_and_flags_exact(data):
     assert ((v >= 0) & (v <= 100) | v.isna()).all()
     den = (comp["sector_a"] + comp["sector_b"]).groupby(zoning).sum()
     assert t.flags["share_a"].to_dict() == (den == 0).to_dict()
+
+
+def test_ratio_pools_only_units_where_numerator_and_denominator_are_known():
+    """Synthetic: unit c has an area but no population (like Mayotte), unit d no area."""
+    cat = load_catalogue(
+        """
+indicators:
+  - {id: density, label: {fr: Densité}, theme: demography, unit: hab./km²,
+     polarity: neutral, kind: density, numerator: population}
+  - {id: pop, label: {fr: Population}, theme: demography, unit: hab.,
+     polarity: neutral, kind: stock, numerator: population}
+  - {id: growth, label: {fr: Croissance}, theme: demography, unit: "%/an",
+     polarity: neutral, kind: growth, start: population, end: population_later, years: 1}
+"""
+    )
+    comp = pd.DataFrame(
+        {
+            "population": [100.0, 300.0, np.nan, 50.0],
+            "area_km2": [1.0, 3.0, 10.0, np.nan],
+            "population_later": [110.0, 330.0, 20.0, np.nan],
+        },
+        index=["a", "b", "c", "d"],
+    )
+    table = compute(cat, comp, {"t": ["a", "b", "c", "d"], "u": ["c"]})
+    assert table.values.loc["t", "density"] == 400.0 / 4.0  # c and d left out of both sums
+    assert table.components("density").loc["t", ["numerator", "denominator"]].tolist() == [
+        400.0, 4.0,
+    ]  # fmt: skip
+    assert table.values.loc["t", "pop"] == 450.0  # a stock sums what is known
+    assert table.values.loc["t", "growth"] == pytest.approx(10.0)  # (440 / 400 - 1) x 100
+    assert np.isnan(table.values.loc["u", "density"])
+    # memberships left out: c and d in t, c in u
+    assert table.report["partial_scope"] == {"density": 3, "growth": 3}

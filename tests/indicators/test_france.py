@@ -256,3 +256,18 @@ def test_commune_origins_are_town_halls_or_points_inside():
     xy, box = origins.geometry[hall].get_coordinates(), geoms[hall].bounds
     assert (xy["x"] >= box["minx"] - 0.05).all() and (xy["x"] <= box["maxx"] + 0.05).all()
     assert (xy["y"] >= box["miny"] - 0.05).all() and (xy["y"] <= box["maxy"] + 0.05).all()
+
+
+@pytest.mark.realdata
+def test_national_density_leaves_out_communes_without_population():
+    """Mayotte has areas but no population: its area must not dilute the national density."""
+    from territorial.indicators import compute_france
+    from territorial.io.france import load_france
+
+    communes = load_france("commune", progress=False)
+    known = communes["population"].notna() & communes["area_km2"].notna()
+    table = compute_france("france", indicators=["density"])
+    expected = communes.loc[known, "population"].sum() / communes.loc[known, "area_km2"].sum()
+    assert table.values.loc["FR", "density"] == pytest.approx(expected, rel=1e-12)
+    assert table.report["partial_scope"]["density"] == int((~known).sum())
+    assert communes.loc[~known, "departement"].eq("976").sum() == 17

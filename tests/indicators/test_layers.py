@@ -574,3 +574,15 @@ def test_read_raster_errors(tmp_path):
         f"The raster '{bare}' has no CRS; territorial never guesses one. Declare it in the "
         "file, e.g. gdal_edit.py -a_srs EPSG:2154 FILE."
     )
+
+
+def test_weight_column_without_any_number_is_an_error(cat, synthetic_grid):
+    """Synthetic: weights written with decimal commas, left as text."""
+    points = random_points(2, seed=1).assign(n_beds=["1,5", "2,5"])
+    with pytest.raises(InvalidArgumentError) as info:
+        layer_components(cat.select(["n_beds"]), {"beds": points}, synthetic_grid)
+    assert str(info.value) == (
+        "layers['beds'].weight='n_beds' is not valid: expected a column of numbers. None of its "
+        "values reads as a number (e.g. '1,5'). Write numbers with a decimal point, or read the "
+        "file with territorial.io.points.read_points, which converts decimal commas."
+    )

@@ -285,3 +285,20 @@ def test_counts_equal_brute_force(raw, cells):
     np.testing.assert_array_equal(once.to_numpy(), expected)
     assert once.attrs["outside"] == int((~hits.any(axis=1)).sum())
     assert once.attrs["shared"] == int((hits.sum(axis=1) > 1).sum())
+
+
+def test_interpolation_never_allocates_more_than_the_source_to_overlapping_targets():
+    """Synthetic: two targets overlap on [1, 1.5] x [0, 1]; the source's 100 jobs stay 100."""
+    src = gpd.GeoDataFrame({"jobs": [100.0]}, geometry=[box(0, 0, 2, 1)], crs=2154)
+    tgt = gpd.GeoDataFrame(geometry=[box(0, 0, 1.5, 1), box(1, 0, 2, 1)], index=["a", "b"],
+                           crs=2154)  # fmt: skip
+    out = areal_interpolate(src, tgt, extensive=["jobs"])
+    assert out["jobs"].sum() == pytest.approx(100.0)
+    assert out["jobs"].tolist() == pytest.approx([100 * 1.5 / 2.5, 100 * 1.0 / 2.5])
+    assert out.attrs["report"]["sources_overlapped_by_several_targets"] == 1
+    assert out.attrs["report"]["jobs_share_reached"] == pytest.approx(1.0)
+    # without overlap nothing changes: half and half
+    tiled = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=2154)
+    result = areal_interpolate(src, tiled, extensive=["jobs"])
+    assert result["jobs"].tolist() == [50.0, 50.0]
+    assert result.attrs["report"]["sources_overlapped_by_several_targets"] == 0

@@ -426,3 +426,27 @@ def test_builtin_components_are_reserved():
 
     columns = set(load_france_components().columns) | set(_ACCIDENT_COLUMNS)
     assert columns == set(BUILTIN_COMPONENTS)
+
+
+def test_misspelt_layer_component_is_caught_when_the_catalogue_is_loaded():
+    text = """
+layers:
+  - {id: landcover, type: raster, label: Sol, classes: {11: urban, 31: forest}}
+  - {id: grid, type: zones, label: Carreaux, extensive: [jobs]}
+indicators:
+  - {id: wood, label: Bois, theme: environment, unit: "%", polarity: neutral,
+     kind: share, numerator: landcover_wood_km2, denominator: landcover_km2}
+"""
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(text)
+    assert str(info.value) == (
+        "Catalogue 'catalogue': indicator 'wood' uses 'landcover_wood_km2', which looks like a "
+        "component of layer 'landcover' but is not one. That layer produces landcover_sum, "
+        "landcover_cells, landcover_km2, landcover_urban_km2, landcover_forest_km2."
+    )
+    zones = text.replace("landcover_wood_km2", "grid_job").replace("landcover_km2", "population")
+    with pytest.raises(CatalogueError, match="'grid_job', which looks like a component of layer"):
+        load_catalogue(zones)
+    # a column of the user's own table that merely starts like a layer id is left alone
+    fine = text.replace("landcover_wood_km2", "landcover_survey_count")
+    assert "wood" in load_catalogue(fine)

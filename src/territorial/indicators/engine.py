@@ -285,6 +285,31 @@ def compute(
     def total(cols: list[str]) -> pd.Series:
         return sums[cols].sum(axis=1, min_count=1)
 
+    unit_rows = numeric.reindex(unit_codes).reset_index(drop=True)
+    groups = pd.Series(territory_codes)
+    scope: dict[str, int] = {}
+
+    def pooled(sid: str, first: list[str], second: list[str]) -> tuple[pd.Series, pd.Series]:
+        """Sums of two operands over the member units where both are known (same scope).
+
+        A unit whose numerator is unknown but whose denominator is known (or the
+        reverse: Mayotte has an area but no population) is left out of both sums,
+        and counted in ``report["partial_scope"]``.
+        """
+        a = unit_rows[first].sum(axis=1, min_count=1)
+        b = unit_rows[second].sum(axis=1, min_count=1)
+        both = a.notna() & b.notna()
+        left_out = int(((a.notna() | b.notna()) & ~both).sum())
+        if left_out:
+            scope[sid] = left_out
+
+        def by_territory(x: pd.Series) -> pd.Series:
+            out = x.where(both).groupby(groups, observed=False).sum(min_count=1)
+            out.index = pd.Index(out.index.astype(str), dtype=str)
+            return out.reindex(territory_index)
+
+        return by_territory(a), by_territory(b)
+
     for sid in ids:
         spec = catalogue[sid]
         cols = catalogue.columns_of(sid)
@@ -293,13 +318,13 @@ def compute(
             value = total(cols["numerator"]).rename(sid)
             flag = pd.Series(False, index=territory_index)
         elif kind in RATIO_KINDS:
-            num, den = total(cols["numerator"]), total(cols["denominator"])
+            num, den = pooled(sid, cols["numerator"], cols["denominator"])
             scale = 100.0 if kind == "share" else float(spec.scale or 1.0)
             value = kinds.ratio(num, den, scale=scale, name=sid)
             flag = kinds.zero_division(den)
             parts[sid] = pd.DataFrame({"numerator": num, "denominator": den, "scale": scale})
         elif kind == "growth":
-            start, end = total(cols["start"]), total(cols["end"])
+            start, end = pooled(sid, cols["start"], cols["end"])
             value = kinds.growth_rate(start, end, years=float(spec.years or 1), name=sid)
             flag = kinds.zero_division(start)
             parts[sid] = pd.DataFrame({"start": start, "end": end, "years": spec.years})
@@ -337,6 +362,7 @@ def compute(
     flag_frame = pd.DataFrame(flags, index=territory_index, columns=ids)
     flag_frame.index.name = "code"
     report["flagged"] = {k: int(v.sum()) for k, v in flags.items() if v.any()}
+    report["partial_scope"] = scope
     return IndicatorTable(
         values=frame,
         flags=flag_frame,

@@ -75,8 +75,11 @@ def areal_interpolate(
     -------
     DataFrame
         Indexed like ``target``. ``attrs["report"]`` gives, per extensive column,
-        the share of the source total that reached a target, and the number of
-        source zones that no target overlaps.
+        the share of the source total that reached a target, the number of
+        source zones that no target overlaps, and the number of sources whose
+        pieces add up to more than the source (targets overlapping each other:
+        those sources are shared out in proportion to their pieces, so that no
+        more than their total is ever allocated).
 
     Examples
     --------
@@ -142,11 +145,17 @@ def areal_interpolate(
         "weights": weights,
         "sources_without_target": int(len(s_geom) - len(np.unique(si))),
     }
+    # targets that overlap each other (slivers between simplified outlines) would share out
+    # more than the whole of a source: divide by the sum of its pieces when that is larger
+    w_pieces = np.bincount(si, weights=w, minlength=len(s_geom))
+    over = w_pieces > w_source * (1 + 1e-9)
+    report["sources_overlapped_by_several_targets"] = int(over.sum())
+    w_share = np.maximum(w_source, w_pieces)
     with np.errstate(divide="ignore", invalid="ignore"):
         for column in extensive:
             v = src[column].to_numpy(dtype="float64")
-            part = v[si] * w / w_source[si]
-            part = np.where(w_source[si] > 0, part, 0.0)
+            part = v[si] * w / w_share[si]
+            part = np.where(w_share[si] > 0, part, 0.0)
             out[column] = np.bincount(ti, weights=np.nan_to_num(part), minlength=len(t_geom))
             total = np.nansum(v)
             report[f"{column}_share_reached"] = float(out[column].sum() / total) if total else None

@@ -162,9 +162,18 @@ def _points(
         if not isinstance(data, gpd.GeoDataFrame) or layer.weight not in data.columns:
             available = data.columns if isinstance(data, gpd.GeoDataFrame) else []
             raise ColumnNotFoundError(f"{where}.weight", layer.weight, available)
-        weights = pd.to_numeric(data[layer.weight], errors="coerce")[present]
+        raw = data[layer.weight][present]
+        weights = pd.to_numeric(raw, errors="coerce")
         report["weight"] = layer.weight
         report["weight_missing"] = int(weights.isna().sum())
+        unreadable = raw.notna() & weights.isna()
+        if len(weights) and weights.isna().all() and unreadable.any():
+            raise InvalidArgumentError(
+                f"{where}.weight", layer.weight, "a column of numbers",
+                f"None of its values reads as a number (e.g. {str(raw[unreadable].iloc[0])!r}). "
+                "Write numbers with a decimal point, or read the file with "
+                "territorial.io.points.read_points, which converts decimal commas.",
+            )  # fmt: skip
         weights = weights.fillna(0.0).to_numpy(dtype="float64")
     points = geoms[present]
     if not points.crs.equals(units.crs):
@@ -371,6 +380,7 @@ def _zones(
         _population(units, population)
     codes = _metric_epsg(units, epsg, layer)
     out = pd.DataFrame(0.0, index=units.index, columns=[f"{layer.id}_{c}" for c in columns])
+    overlapped = 0
     for code, idx in codes.groupby(codes).groups.items():
         target = units.loc[idx]
         part = areal_interpolate(
@@ -379,6 +389,7 @@ def _zones(
         )  # fmt: skip
         for column in columns:
             out.loc[idx, f"{layer.id}_{column}"] = part[column].to_numpy()
+        overlapped += part.attrs["report"]["sources_overlapped_by_several_targets"]
     # sources that no unit overlaps
     unit_geoms = units.geometry.to_crs(zones.crs).to_numpy()
     unit_geoms = unit_geoms[~(shapely.is_missing(unit_geoms) | shapely.is_empty(unit_geoms))]
@@ -406,6 +417,12 @@ def _zones(
             )
     if report["dropped_empty"]:
         lines.append(f"{layer.id}: {report['dropped_empty']} zones without geometry left out")
+    report["zones_over_overlapping_units"] = overlapped
+    if overlapped:
+        lines.append(
+            f"{layer.id}: {_n(overlapped, 'zone')} over units that overlap each other, shared "
+            "in proportion to their pieces (never more than their total)"
+        )
     report["lines"] = lines
     return out.astype("float64"), report
 

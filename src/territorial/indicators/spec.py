@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from territorial.errors import TerritorialError, format_values
+from territorial.errors import CatalogueError, TerritorialError, format_values
 
 __all__ = [
     "BUILTIN_COMPONENTS",
@@ -74,10 +74,6 @@ UNITS: tuple[str, ...] = (
 )  # fmt: skip
 _PER = re.compile(r"^pour ([\d ]+) hab\.$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class CatalogueError(TerritorialError, ValueError):
-    """A catalogue (YAML or Python) is not valid."""
 
 
 class UnknownIndicatorError(TerritorialError, KeyError):
@@ -512,7 +508,25 @@ class Catalogue(Mapping[str, IndicatorSpec]):
                         f"would both produce the component {column!r}. Rename one of them."
                     )
                 seen[column] = layer.id
+        self._check_layer_operands(layers)
         return layers
+
+    def _check_layer_operands(self, layers: tuple[LayerSpec, ...]) -> None:
+        """Catch a misspelt layer component (``landcover_wood_km2``) before any data is read."""
+        suffixes = {"points": ("_pop", "_popkm"), "raster": ("_sum", "_cells", "_km2")}
+        for sid in self._specs:
+            used = [c for cols in self._expanded[sid].values() for c in cols]
+            used += list(self._specs[sid].breakdown or ())
+            for column in used:
+                for layer in layers:
+                    if column in layer.components() or not column.startswith(f"{layer.id}_"):
+                        continue
+                    if layer.type == "zones" or column.endswith(suffixes[layer.type]):
+                        raise CatalogueError(
+                            f"Catalogue {self.name!r}: indicator {sid!r} uses {column!r}, which "
+                            f"looks like a component of layer {layer.id!r} but is not one. That "
+                            f"layer produces {', '.join(layer.components())}."
+                        )
 
     def layer(self, layer_id: str) -> LayerSpec:
         """The layer declared with this id."""

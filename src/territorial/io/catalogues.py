@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from importlib import resources
 
+from territorial.errors import CatalogueError
+
 
 def read_catalogue_file(path: str | os.PathLike[str]) -> str:
     """The text of a catalogue YAML file.
 
-    Raises :class:`~territorial.indicators.spec.CatalogueError` when the file
-    does not exist.
+    Raises :class:`~territorial.errors.CatalogueError` when the file does not
+    exist.
 
     Examples
     --------
@@ -20,8 +22,6 @@ def read_catalogue_file(path: str | os.PathLike[str]) -> str:
     >>> read_catalogue_file(p)
     'indicators: []\\n'
     """
-    from territorial.indicators.spec import CatalogueError
-
     if not os.path.exists(path):
         raise CatalogueError(f"Catalogue file {str(path)!r} does not exist.")
     with open(path, encoding="utf-8") as handle:
@@ -36,5 +36,6 @@ def read_builtin_catalogue(name: str) -> str:
     >>> read_builtin_catalogue("france").lstrip().startswith("#")
     True
     """
-    folder = resources.files("territorial.indicators").joinpath("catalogues")
+    # files of the installed package, read without importing territorial.indicators
+    folder = resources.files("territorial").joinpath("indicators").joinpath("catalogues")
     return folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
