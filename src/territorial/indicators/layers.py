@@ -24,6 +24,7 @@ for rasters any object with ``values, transform, crs, nodata`` such as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,6 +45,7 @@ from territorial.indicators.spec import Catalogue, LayerSpec
 __all__ = ["layer_components", "layers_used", "report_lines"]
 
 _RASTER_ATTRIBUTES = ("values", "transform", "crs", "nodata")
+_UNIT_WORD = re.compile(r"\bunit(s?)\b")
 
 
 def _used_columns(catalogue: Catalogue) -> dict[str, set[str]]:
@@ -438,6 +440,7 @@ def layer_components(
     population: str = "population",
     epsg: int | None = None,
     origins: gpd.GeoSeries | None = None,
+    unit_name: str = "unit",
 ) -> tuple[pd.DataFrame, dict]:
     """Additive components per unit from the layers a catalogue declares.
 
@@ -467,6 +470,8 @@ def layer_components(
         Points from which distances are measured, indexed like ``units``
         (default and fallback: a representative point of each unit); the
         series' name, if any, says what they are in the report.
+    unit_name
+        What the units are called in the report lines (``"commune"``).
 
     Returns
     -------
@@ -536,6 +541,8 @@ def layer_components(
         else:
             part, rep = _zones(layer, data, units, wanted, population=population, epsg=epsg)
         out = out.join(part)
+        if unit_name != "unit":
+            rep["lines"] = [_UNIT_WORD.sub(rf"{unit_name}\1", line) for line in rep["lines"]]
         report[layer.id] = rep
     return out.astype("float64"), report
 

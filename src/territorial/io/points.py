@@ -10,6 +10,7 @@ import pandas as pd
 
 from territorial.errors import (
     ColumnNotFoundError,
+    CRSMismatchError,
     InvalidArgumentError,
     MissingCRSError,
     UnsupportedFormatError,
@@ -19,6 +20,33 @@ from territorial.io.vector import VECTOR_SUFFIXES
 
 X_CANDIDATES = ("lon", "lng", "long", "longitude", "x", "coordonnee_x", "coord_x")
 Y_CANDIDATES = ("lat", "latitude", "y", "coordonnee_y", "coord_y")
+#: Files read as tables of points with coordinate columns.
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+def _table_columns(path: Path) -> list[str]:
+    """The column names of a table, stripped like :func:`read_table` strips them."""
+    import io
+
+    from territorial.io.tables import _decode, _sniff_separator
+
+    if path.suffix.lower() == ".xlsx":
+        header = pd.read_excel(path, nrows=0)
+    else:
+        text, _ = _decode(path.read_bytes(), None)
+        sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(text)
+        header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0)
+    return [str(c).strip() for c in header.columns]
+
+
+def _to_float(values: pd.Series) -> pd.Series:
+    """Numbers as floats; text (decimal comma accepted) parsed, anything else NaN."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    text = values.astype("string").str.replace(r"[ \u00a0\u202f]", "", regex=True)
+    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(
+        "float64"
+    )
 
 
 def _pick(columns: list[str], given: str | None, candidates: tuple[str, ...], arg: str) -> str:
@@ -49,13 +77,18 @@ def read_points(
     Parameters
     ----------
     path
-        A CSV (or XLSX/Parquet table) with coordinate columns, or any vector file.
+        A CSV (or XLSX table) with coordinate columns, or any vector file.
+        Tables are read like :func:`~territorial.io.tables.read_table` reads
+        them: separator and encoding detected, decimal commas and thousands
+        separators accepted (``1,5`` is 1.5 in every numeric column).
     x, y
         Coordinate columns; detected among ``lon/lng/longitude/x`` and
         ``lat/latitude/y`` when omitted.
     crs
         CRS of the coordinates of a table (e.g. ``4326`` for lon/lat, ``2154`` for
-        Lambert-93). Required for tables: territorial never guesses a CRS.
+        Lambert-93). Required for tables: territorial never guesses a CRS. For a
+        vector file it must equal the CRS the file declares (or is set when the
+        file declares none).
     layer
         Layer of a multi-layer vector file.
 
@@ -63,50 +96,65 @@ def read_points(
     -------
     GeoDataFrame
         The points; rows with missing or non-numeric coordinates are left out
-        and counted in ``gdf.attrs["report"]``.
+        and counted in ``gdf.attrs["report"]`` (``rows``, ``points``,
+        ``dropped_missing_coordinates``; for tables also
+        ``decimal_comma_columns``).
+
+    Raises
+    ------
+    MissingCRSError
+        A table without ``crs``, or a vector file without a CRS.
+    CRSMismatchError
+        ``crs`` differs from the CRS a vector file declares.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
-    >>> _ = p.write_text("id,lon,lat\\n1,4.83,45.76\\n2,,\\n")
+    >>> _ = p.write_text("id;lon;lat;weight\\n1;4,83;45,76;1,5\\n2;;;2\\n")
     >>> pts = read_points(p, crs=4326)
     >>> len(pts), pts.attrs["report"]["dropped_missing_coordinates"]
     (1, 1)
+    >>> pts.geometry.x.tolist(), pts["weight"].tolist()
+    ([4.83], [1.5])
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv", ".xlsx"):
+    if suffix in (*TABLE_SUFFIXES, *VECTOR_SUFFIXES) and not path.exists():
+        raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
+    if suffix in TABLE_SUFFIXES:
         if crs is None:
             raise MissingCRSError(
-                f"The coordinates of {str(path)!r}",
-                "Pass crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93 "
-                "(CLI: --crs 4326).",
+                f"The point table {str(path)!r}",
+                "Pass crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93.",
             )
-        import io
-
-        from territorial.io.tables import _decode, _sniff_separator
-
-        if suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=object)
-        else:
-            text, _ = _decode(path.read_bytes(), None)
-            frame = pd.read_csv(io.StringIO(text), sep=_sniff_separator(text), dtype=str)
-        columns = [str(c) for c in frame.columns]
+        columns = _table_columns(path)
         x_col = _pick(columns, x, X_CANDIDATES, "x")
         y_col = _pick(columns, y, Y_CANDIDATES, "y")
-        xs = pd.to_numeric(frame[x_col].astype(str).str.replace(",", "."), errors="coerce")
-        ys = pd.to_numeric(frame[y_col].astype(str).str.replace(",", "."), errors="coerce")
-        keep = xs.notna() & ys.notna()
+        if x_col == y_col:
+            raise InvalidArgumentError(
+                "y", y_col, f"another column than x={x_col!r}", "Name both: x='COL', y='COL'."
+            )
+        # read_table's cleaning (decimal commas, thousands separators, missing markers)
+        # for every column; the x column is its key, parsed below.
+        table = read_table(path, code=x_col)
+        xs = _to_float(pd.Series(table.index, index=range(len(table)), dtype=object))
+        frame = table.reset_index(drop=True)
+        ys = _to_float(frame[y_col])
+        keep = (xs.notna() & ys.notna()).to_numpy()
         points = gpd.GeoDataFrame(
-            frame[keep].drop(columns=[x_col, y_col]),
+            frame[keep].drop(columns=[y_col]),
             geometry=gpd.points_from_xy(xs[keep], ys[keep]),
             crs=crs,
         )
+        comma = list(table.attrs["report"].decimal_comma_columns)
+        if table.index.astype("string").str.contains(",", regex=False).any():
+            comma.insert(0, x_col)
         points.attrs["report"] = {
             "rows": len(frame),
             "points": int(keep.sum()),
             "dropped_missing_coordinates": int((~keep).sum()),
+            "decimal_comma_columns": comma,
         }
         return points
     if suffix in VECTOR_SUFFIXES:
@@ -114,10 +162,19 @@ def read_points(
             points = gpd.read_parquet(path)
         else:
             points = gpd.read_file(path, layer=layer, engine="pyogrio")
+        if points.crs is None and crs is not None:
+            points = points.set_crs(crs)
+        elif crs is not None and not points.crs.equals(
+            gpd.GeoSeries([], crs=crs).crs, ignore_axis_order=True
+        ):
+            raise CRSMismatchError(
+                f"crs={crs!r} was given but {str(path)!r} declares {points.crs.to_string()}. "
+                "Drop the crs argument, or reproject the file first."
+            )
         if points.crs is None:
             raise MissingCRSError(
                 f"The layer {str(path)!r}",
-                "Declare the CRS in the file, or read it with geopandas and call set_crs(EPSG).",
+                "Declare the CRS in the file, or pass crs=EPSG.",
             )
         empty = points.geometry.isna() | points.geometry.is_empty
         points = points[~empty]
@@ -127,7 +184,7 @@ def read_points(
             "dropped_missing_coordinates": int(empty.sum()),
         }
         return points
-    raise UnsupportedFormatError("path", path, (".csv", ".xlsx", *VECTOR_SUFFIXES))
+    raise UnsupportedFormatError("path", path, (*TABLE_SUFFIXES, *VECTOR_SUFFIXES))
 
 
 __all__ = ["read_points", "read_table"]
