@@ -71,7 +71,7 @@ def indicators(out: Path) -> list[Path]:
         started = time.perf_counter()
         table = compute_france(level)
         seconds = time.perf_counter() - started
-        path = write_layer(table.wide, out / f"indicators_{level}.csv")
+        path = write_layer(table.wide, out / f"indicators_{level}.csv", metadata=table.metadata())
         tidy = write_layer(table.tidy(), out / f"indicators_{level}_tidy.csv")
         console.print(
             f"{len(table.values.columns)} indicators computed for {len(table.values)} "
@@ -148,7 +148,11 @@ def point_layers(out: Path) -> list[Path]:
     )
     for line in report_lines(table.report["layers"]):
         console.print(f"  {line}", highlight=False)
-    written = [write_layer(table.wide, out / "road_safety_points_departement.csv")]
+    written = [
+        write_layer(
+            table.wide, out / "road_safety_points_departement.csv", metadata=table.metadata()
+        )
+    ]
     figure = map_territories(
         table.wide, "located_accidents_rate", scheme="quantiles", k=5, paris_zoom=True,
         title="Accidents de la route géolocalisés pour 10 000 habitants",

@@ -201,3 +201,37 @@ def test_code_option_picks_the_code_column(app, tmp_path):
         "error: code='insee' is not a column of the data. Available columns: 'commune_id', "
         "'doctors'."
     )
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".gpkg", ".parquet", ".csv"])
+def test_written_files_carry_the_indicator_metadata(app, tmp_path, suffix):
+    import pyogrio
+
+    from territorial.indicators import france_catalogue
+    from territorial.io.write import metadata_path, read_parquet_metadata
+
+    out = tmp_path / f"reg{suffix}"
+    result = CliRunner().invoke(
+        app, ["indicators", "france:region", "-o", str(out), "-i", "density", "-i",
+              "women_mayors_share"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    if suffix == ".xlsx":
+        meta = pd.read_excel(out, sheet_name="metadata", index_col=0)
+        assert len(pd.read_excel(out, sheet_name="data")) == 18
+    elif suffix == ".gpkg":
+        meta = pyogrio.read_dataframe(out, layer="metadata").set_index("id")
+    elif suffix == ".parquet":
+        meta = read_parquet_metadata(out)
+    else:
+        meta = pd.read_csv(metadata_path(out), index_col=0)
+        assert f"labels, units, sources and vintages of the indicators: {metadata_path(out)}" in (
+            " ".join(result.output.split())
+        )
+    spec = france_catalogue()["women_mayors_share"]
+    assert list(meta.index) == ["density", "women_mayors_share"]
+    row = meta.loc["women_mayors_share"]
+    assert (row["label_fr"], row["label_en"], row["unit"]) == (
+        spec.label_in("fr"), spec.label_in("en"), "%",
+    )  # fmt: skip
+    assert row["source"] == spec.source and row["vintage"] == spec.vintage

@@ -373,7 +373,7 @@ def indicators(
         result = compute_france(level, indicators=ids, catalogue=user_catalogue,
                                 components=components, layers=layer_data)  # fmt: skip
         data = result.tidy().set_index("territory") if tidy else result.wide
-        written = write_layer(data, output)
+        written = write_layer(data, output, metadata=result.metadata())
     except TerritorialError as error:
         fail(error)
     for line in read_lines(layer_paths, layer_data or {}):
@@ -400,6 +400,15 @@ def indicators(
         f"{len(result.values.columns)} indicators x {len(result.values)} territories "
         f"written to {written}",
         highlight=False,
+    )
+    from territorial.io.write import metadata_path
+
+    where = {
+        ".xlsx": "its 'metadata' sheet", ".gpkg": "its 'metadata' table",
+        ".parquet": "its schema metadata (key 'territorial')",
+    }.get(written.suffix.lower(), str(metadata_path(written)))  # fmt: skip
+    console.print(
+        f"labels, units, sources and vintages of the indicators: {where}", highlight=False
     )
 
 

@@ -141,6 +141,34 @@ class IndicatorTable:
         out.attrs["territorial"] = {"catalogue": self.catalogue.name, "indicators": indicators}
         return out
 
+    def metadata(self) -> pd.DataFrame:
+        """One row per computed indicator: labels (fr, en), theme, unit, polarity, kind,
+        formula, source, vintage and why; written with the values by the CLI.
+
+        Examples
+        --------
+        >>> from territorial.indicators.spec import Catalogue, IndicatorSpec
+        >>> pop = IndicatorSpec(id="pop", label={"fr": "Population", "en": "Population"},
+        ...     theme="demography", unit="hab.", polarity="neutral", kind="stock",
+        ...     numerator="population")
+        >>> cat = Catalogue([pop])
+        >>> table = compute(cat, pd.DataFrame({"population": [3.0]}, index=["a"]))
+        >>> table.metadata().loc["pop", ["label_en", "unit", "formula"]].tolist()
+        ['Population', 'hab.', 'sum(population)']
+        """
+        rows = []
+        for sid in self.values.columns:
+            spec = self.catalogue[sid]
+            rows.append(
+                {
+                    "id": sid, "label_fr": spec.label_in("fr"), "label_en": spec.label_in("en"),
+                    "theme": spec.theme, "unit": spec.unit, "polarity": spec.polarity,
+                    "kind": spec.kind, "formula": spec.formula, "source": spec.source,
+                    "vintage": spec.vintage, "why": spec.why,
+                }
+            )  # fmt: skip
+        return pd.DataFrame(rows).set_index("id")
+
     def tidy(self) -> pd.DataFrame:
         """Long table: ``territory, indicator, value, unit, source, vintage``."""
         long = (

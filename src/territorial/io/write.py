@@ -57,13 +57,37 @@ Use a file ending in one of: .csv, .xlsx, .parquet.
     return suffix
 
 
-def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+def metadata_path(path: str | os.PathLike[str]) -> Path:
+    """Where :func:`write_layer` puts the metadata of a format that cannot hold a second table:
+    ``epci.csv`` -> ``epci.metadata.csv`` (also for ``.geojson`` and ``.fgb``).
+
+    Examples
+    --------
+    >>> metadata_path("out/epci.csv").as_posix()
+    'out/epci.metadata.csv'
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}.metadata.csv")
+
+
+def write_layer(
+    data: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    metadata: pd.DataFrame | None = None,
+) -> Path:
     """Write a layer or table, the format chosen by the file's extension.
 
     ``.csv`` and ``.xlsx`` leave the geometry out; ``.gpkg``, ``.geojson``,
     ``.fgb`` and ``.parquet`` keep it (GeoJSON is written in EPSG:4326).
     Column values that are tuples or lists are written as ``;``-joined text
-    where the format cannot hold them.
+    where the format cannot hold them. ``metadata``, a table describing the
+    columns (e.g. each indicator's labels, unit, source and vintage), is
+    written with the data: a ``metadata`` sheet in ``.xlsx`` (the data in
+    ``data``), a ``metadata`` table in ``.gpkg``, JSON under the
+    ``territorial`` key of the schema metadata in ``.parquet`` (see
+    :func:`read_parquet_metadata`), and a file beside the others (see
+    :func:`metadata_path`).
 
     Examples
     --------
@@ -92,9 +116,14 @@ def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     if suffix == ".csv":
         data.to_csv(path, encoding="utf-8")
     elif suffix == ".xlsx":
-        data.to_excel(path)
+        with pd.ExcelWriter(path) as writer:
+            data.to_excel(writer, sheet_name="data")
+            if metadata is not None:
+                metadata.to_excel(writer, sheet_name="metadata")
     elif suffix == ".parquet":
         data.to_parquet(path)
+        if metadata is not None:
+            _parquet_metadata(path, metadata)
     elif isinstance(data, gpd.GeoDataFrame):
         if suffix == ".geojson" and data.crs is not None and data.crs.to_epsg() != 4326:
             data = data.to_crs(4326)
@@ -102,8 +131,49 @@ def write_layer(data: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         if path.exists():
             path.unlink()
         data.reset_index().to_file(path, driver=driver, engine="pyogrio")
+        if metadata is not None and suffix == ".gpkg":
+            import pyogrio
+
+            pyogrio.write_dataframe(metadata.reset_index(), path, layer="metadata", driver="GPKG")
     else:
         raise UnsupportedFormatError(
             "path (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
         )
+    if metadata is not None and suffix in (".csv", ".geojson", ".fgb"):
+        metadata.to_csv(metadata_path(path), encoding="utf-8")
     return path
+
+
+def _parquet_metadata(path: Path, metadata: pd.DataFrame) -> None:
+    """Add ``metadata`` as JSON under the ``territorial`` key of a Parquet file's schema."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    records = metadata.reset_index().to_dict(orient="records")
+    extra = {b"territorial": json.dumps({"columns": records}, ensure_ascii=False).encode()}
+    pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}), **extra}), path)
+
+
+def read_parquet_metadata(path: str | os.PathLike[str]) -> pd.DataFrame | None:
+    """The metadata table that :func:`write_layer` stored in a Parquet file (None if none).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> meta = pd.DataFrame({"unit": ["%"]}, index=pd.Index(["share"], name="id"))
+    >>> _ = write_layer(pd.DataFrame({"share": [1.0]}), p, metadata=meta)
+    >>> read_parquet_metadata(p).loc["share", "unit"]
+    '%'
+    """
+    import json
+
+    import pyarrow.parquet as pq
+
+    raw = (pq.read_schema(path).metadata or {}).get(b"territorial")
+    if raw is None:
+        return None
+    frame = pd.DataFrame(json.loads(raw)["columns"])
+    return frame.set_index(frame.columns[0])
