@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from territorial.errors import (
@@ -271,13 +272,16 @@ def compute(
     if territories is None and isinstance(zoning, pd.DataFrame) and "members" in zoning.columns:
         territories = zoning
     long, territory_index = membership(zoning, components.index)
-    known = long["unit"].isin(components.index)
+    # get_indexer rather than isin: isin on Arrow-backed strings loops in Python
+    known = pd.Series(components.index.get_indexer(long["unit"]) >= 0, index=long.index)
     report: dict[str, Any] = {
         "units": len(components),
         "territories": len(territory_index),
         "memberships": len(long),
         "members_missing_from_components": sorted(long.loc[~known, "unit"].unique().tolist()),
-        "units_in_no_territory": int((~components.index.isin(long["unit"])).sum()),
+        "units_in_no_territory": int(
+            (pd.Index(long["unit"]).unique().get_indexer(components.index) < 0).sum()
+        ),
     }
     long = long[known]
     n_members = long.groupby("territory").size().reindex(territory_index, fill_value=0)
@@ -313,8 +317,9 @@ def compute(
     def total(cols: list[str]) -> pd.Series:
         return sums[cols].sum(axis=1, min_count=1)
 
-    unit_rows = numeric.reindex(unit_codes).reset_index(drop=True)
-    groups = pd.Series(territory_codes)
+    unit_rows = numeric.reindex(unit_codes)
+    group_codes = np.asarray(territory_codes.codes)  # position of each membership's territory
+    in_territory = group_codes >= 0
     scope: dict[str, int] = {}
 
     def pooled(sid: str, first: list[str], second: list[str]) -> tuple[pd.Series, pd.Series]:
@@ -324,17 +329,18 @@ def compute(
         reverse: Mayotte has an area but no population) is left out of both sums,
         and counted in ``report["partial_scope"]``.
         """
-        a = unit_rows[first].sum(axis=1, min_count=1)
-        b = unit_rows[second].sum(axis=1, min_count=1)
-        both = a.notna() & b.notna()
-        left_out = int(((a.notna() | b.notna()) & ~both).sum())
+        a = unit_rows[first].sum(axis=1, min_count=1).to_numpy()
+        b = unit_rows[second].sum(axis=1, min_count=1).to_numpy()
+        both = ~np.isnan(a) & ~np.isnan(b) & in_territory
+        left_out = int(((~np.isnan(a) | ~np.isnan(b)) & ~both & in_territory).sum())
         if left_out:
             scope[sid] = left_out
+        n = len(territory_index)
+        known = np.bincount(group_codes[both], minlength=n) > 0
 
-        def by_territory(x: pd.Series) -> pd.Series:
-            out = x.where(both).groupby(groups, observed=False).sum(min_count=1)
-            out.index = pd.Index(out.index.astype(str), dtype=str)
-            return out.reindex(territory_index)
+        def by_territory(x: np.ndarray) -> pd.Series:
+            sums = np.bincount(group_codes[both], weights=x[both], minlength=n)
+            return pd.Series(np.where(known, sums, np.nan), index=territory_index)
 
         return by_territory(a), by_territory(b)
 

@@ -107,7 +107,7 @@ def accident_components(
         table["commune"] = table["commune"].map(to_commune).fillna(table["commune"])
     if former is not None:
         table["commune"] = table["commune"].map(former.astype("str")).fillna(table["commune"])
-    matched = table["commune"].isin(communes.index)
+    matched = pd.Series(communes.index.get_indexer(table["commune"]) >= 0, index=table.index)
     report = {
         "accidents_rows": int(table["accidents"].sum()),
         "accidents_unmatched": int(table.loc[~matched, "accidents"].sum()),
