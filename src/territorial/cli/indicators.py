@@ -103,7 +103,8 @@ def _read_point_layer(lid: str, path: str, crs: str | None, xy: str | None) -> A
         MissingCRSError,
         UnsupportedFormatError,
     )
-    from territorial.io.points import TABLE_SUFFIXES, _table_columns, read_points
+    from territorial.io.points import TABLE_SUFFIXES, read_points
+    from territorial.io.tables import read_frame
 
     given_crs = _layer_crs(lid, crs) if crs is not None else None
     x, y = _layer_xy(lid, xy) if xy is not None else (None, None)
@@ -140,7 +141,7 @@ def _read_point_layer(lid: str, path: str, crs: str | None, xy: str | None) -> A
 
         if not table or getattr(error, "argument", None) not in ("x", "y"):
             raise
-        columns = format_values(_table_columns(Path(path)), limit=20)
+        columns = format_values(list(read_frame(Path(path))[0].columns), limit=20)
         if xy is not None:
             raise InvalidArgumentError(
                 "--layer-xy", f"{lid}={xy}", f"two columns of {path!r} (columns: {columns})",

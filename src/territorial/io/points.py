@@ -15,28 +15,13 @@ from territorial.errors import (
     MissingCRSError,
     UnsupportedFormatError,
 )
-from territorial.io.tables import read_table
+from territorial.io.tables import TableReport, clean_columns, read_frame
 from territorial.io.vector import VECTOR_SUFFIXES
 
 X_CANDIDATES = ("lon", "lng", "long", "longitude", "x", "coordonnee_x", "coord_x")
 Y_CANDIDATES = ("lat", "latitude", "y", "coordonnee_y", "coord_y")
 #: Files read as tables of points with coordinate columns.
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
-
-
-def _table_columns(path: Path) -> list[str]:
-    """The column names of a table, stripped like :func:`read_table` strips them."""
-    import io
-
-    from territorial.io.tables import _decode, _sniff_separator
-
-    if path.suffix.lower() == ".xlsx":
-        header = pd.read_excel(path, nrows=0)
-    else:
-        text, _ = _decode(path.read_bytes(), None)
-        sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(text)
-        header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0)
-    return [str(c).strip() for c in header.columns]
 
 
 def _to_float(values: pd.Series) -> pd.Series:
@@ -128,7 +113,8 @@ def read_points(
                 f"The point table {str(path)!r}",
                 "Pass crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93.",
             )
-        columns = _table_columns(path)
+        frame, encoding, separator = read_frame(path)
+        columns = list(frame.columns)
         x_col = _pick(columns, x, X_CANDIDATES, "x")
         y_col = _pick(columns, y, Y_CANDIDATES, "y")
         if x_col == y_col:
@@ -136,20 +122,17 @@ def read_points(
                 "y", y_col, f"another column than x={x_col!r}", "Name both: x='COL', y='COL'."
             )
         # read_table's cleaning (decimal commas, thousands separators, missing markers)
-        # for every column; the x column is its key, parsed below.
-        table = read_table(path, code=x_col)
-        xs = _to_float(pd.Series(table.index, index=range(len(table)), dtype=object))
-        frame = table.reset_index(drop=True)
-        ys = _to_float(frame[y_col])
+        table_report = TableReport(path=str(path), rows=len(frame), code_column="",
+                                   encoding=encoding, separator=separator)  # fmt: skip
+        frame = clean_columns(frame, table_report)
+        xs, ys = _to_float(frame[x_col]), _to_float(frame[y_col])
         keep = (xs.notna() & ys.notna()).to_numpy()
         points = gpd.GeoDataFrame(
-            frame[keep].drop(columns=[y_col]),
+            frame[keep].drop(columns=[x_col, y_col]),
             geometry=gpd.points_from_xy(xs[keep], ys[keep]),
             crs=crs,
         )
-        comma = list(table.attrs["report"].decimal_comma_columns)
-        if table.index.astype("string").str.contains(",", regex=False).any():
-            comma.insert(0, x_col)
+        comma = list(table_report.decimal_comma_columns)
         points.attrs["report"] = {
             "rows": len(frame),
             "points": int(keep.sum()),
@@ -187,4 +170,4 @@ def read_points(
     raise UnsupportedFormatError("path", path, (*TABLE_SUFFIXES, *VECTOR_SUFFIXES))
 
 
-__all__ = ["read_points", "read_table"]
+__all__ = ["read_points"]

@@ -170,6 +170,78 @@ def _find_code_column(columns: list[str], code: str | None) -> str:
     )  # fmt: skip
 
 
+def read_frame(
+    path: Path, *, sheet: str | int = 0, sep: str | None = None, encoding: str | None = None
+) -> tuple[pd.DataFrame, str | None, str | None]:
+    """A table file as text cells (Parquet as stored), its column names stripped.
+
+    Returns the frame, the encoding and the separator used (CSV, TXT, TSV only).
+    """
+    used_encoding = used_sep = None
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        text, used_encoding = _decode(path.read_bytes(), encoding)
+        used_sep = sep or ("\t" if suffix == ".tsv" else _sniff_separator(text))
+        frame = pd.read_csv(
+            io.StringIO(text), sep=used_sep, dtype=str, keep_default_na=False, na_values=[]
+        )
+    elif suffix in (".xlsx", ".xls"):
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
+        frame = frame.map(lambda v: "" if pd.isna(v) else str(v))
+    else:
+        frame = pd.read_parquet(path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, used_encoding, used_sep
+
+
+def clean_columns(
+    data: pd.DataFrame, report: TableReport, *, missing: tuple[str, ...] = MISSING_MARKERS
+) -> pd.DataFrame:
+    """Numbers as floats (decimal commas and thousands separators read), missing markers as
+    missing, codes with leading zeros kept as text; what was done goes to ``report``.
+
+    Examples
+    --------
+    >>> report = TableReport(path="t.csv", rows=2, code_column="")
+    >>> clean_columns(pd.DataFrame({"x": ["1,5", "s"], "c": ["01", "02"]}), report)["x"].tolist()
+    [1.5, nan]
+    >>> report.decimal_comma_columns, report.missing_per_column
+    (['x'], {'x': 1, 'c': 0})
+    """
+    data = data.copy()
+    markers = set(missing)
+    for column in data.columns:
+        values = data[column]
+        if pd.api.types.is_numeric_dtype(values):
+            report.missing_per_column[column] = int(values.isna().sum())
+            continue
+        as_text = values.astype("string").str.strip()
+        is_missing = as_text.isna() | as_text.isin(markers)
+        report.missing_per_column[column] = int(is_missing.sum())
+        present = as_text[~is_missing]
+        looks_like_code = column.upper() in {c.upper() for c in CODE_CANDIDATES} or (
+            present.str.match(r"^0\d").any() and not present.str.contains(r"[.,]").any()
+        )
+        if len(present) and not looks_like_code and present.str.match(_NUMBER).all():
+            comma = present.str.contains(",", regex=False).any()
+            cleaned = present.str.replace(r"[ \u00a0\u202f]", "", regex=True)
+            if comma:
+                thousands = cleaned.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+                cleaned = cleaned.where(~thousands, cleaned.str.replace(".", "", regex=False))
+                cleaned = cleaned.str.replace(",", ".", regex=False)
+                report.decimal_comma_columns.append(column)
+            numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
+            numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
+            data[column] = numbers
+        else:
+            numbers = present.str.match(_NUMBER)
+            if len(present) and not looks_like_code and numbers.mean() >= 0.5:
+                odd = present[~numbers].unique()[:3].tolist()
+                report.text_columns[column] = odd
+            data[column] = as_text.where(~is_missing, None).astype(object)
+    return data
+
+
 def read_table(
     path: str | os.PathLike[str],
     *,
@@ -221,19 +293,7 @@ def read_table(
         raise UnsupportedFormatError("path", path, TABLE_SUFFIXES)
     if not path.exists():
         raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
-    used_encoding = used_sep = None
-    if suffix in (".csv", ".txt", ".tsv"):
-        text, used_encoding = _decode(path.read_bytes(), encoding)
-        used_sep = sep or ("\t" if suffix == ".tsv" else _sniff_separator(text))
-        frame = pd.read_csv(
-            io.StringIO(text), sep=used_sep, dtype=str, keep_default_na=False, na_values=[]
-        )
-    elif suffix in (".xlsx", ".xls"):
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
-        frame = frame.map(lambda v: "" if pd.isna(v) else str(v))
-    else:
-        frame = pd.read_parquet(path)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame, used_encoding, used_sep = read_frame(path, sheet=sheet, sep=sep, encoding=encoding)
     code_column = _find_code_column(list(frame.columns), code)
     report = TableReport(
         path=str(path), rows=len(frame), code_column=code_column,
@@ -242,37 +302,7 @@ def read_table(
     codes, report.repaired_codes, report.repaired_examples = repair_codes(
         frame[code_column], width=code_width
     )
-    data = frame.drop(columns=[code_column])
-    markers = set(missing)
-    for column in data.columns:
-        values = data[column]
-        if pd.api.types.is_numeric_dtype(values):
-            report.missing_per_column[column] = int(values.isna().sum())
-            continue
-        as_text = values.astype("string").str.strip()
-        is_missing = as_text.isna() | as_text.isin(markers)
-        report.missing_per_column[column] = int(is_missing.sum())
-        present = as_text[~is_missing]
-        looks_like_code = column.upper() in {c.upper() for c in CODE_CANDIDATES} or (
-            present.str.match(r"^0\d").any() and not present.str.contains(r"[.,]").any()
-        )
-        if len(present) and not looks_like_code and present.str.match(_NUMBER).all():
-            comma = present.str.contains(",", regex=False).any()
-            cleaned = present.str.replace(r"[ \u00a0\u202f]", "", regex=True)
-            if comma:
-                thousands = cleaned.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
-                cleaned = cleaned.where(~thousands, cleaned.str.replace(".", "", regex=False))
-                cleaned = cleaned.str.replace(",", ".", regex=False)
-                report.decimal_comma_columns.append(column)
-            numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
-            numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
-            data[column] = numbers
-        else:
-            numbers = present.str.match(_NUMBER)
-            if len(present) and not looks_like_code and numbers.mean() >= 0.5:
-                odd = present[~numbers].unique()[:3].tolist()
-                report.text_columns[column] = odd
-            data[column] = as_text.where(~is_missing, None).astype(object)
+    data = clean_columns(frame.drop(columns=[code_column]), report, missing=missing)
     data.index = pd.Index(codes.to_numpy(), name="code")
     data.attrs["report"] = report
     return data
