@@ -289,19 +289,24 @@ def compute(
     unit_codes = long["unit"].to_numpy()
     territory_codes = pd.Categorical(long["territory"], categories=territory_index)
 
-    needed: set[str] = set()
+    needed: set[str] = set()  # columns read per unit
+    summed: set[str] = set()  # columns summed per territory (ratios pool their own operands)
     for sid in ids:
         spec = catalogue[sid]
         for operand, cols in catalogue.columns_of(sid).items():
             _check_columns(spec, operand, cols, components.columns)
             if spec.kind not in ("gini", "theil", "median"):
                 needed.update(cols)
+            if spec.kind == "stock":
+                summed.update(cols)
         if spec.breakdown:
             _check_columns(spec, "breakdown", list(spec.breakdown), components.columns)
             needed.update(spec.breakdown)
+            summed.update(spec.breakdown)
     numeric = components[sorted(needed)].apply(pd.to_numeric).astype("float64")
     sums = (
-        numeric.reindex(unit_codes)
+        numeric[sorted(summed)]
+        .reindex(unit_codes)
         .set_axis(territory_codes, axis=0)
         .groupby(level=0, observed=False)
         .sum(min_count=1)

