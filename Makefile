@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup demo test lint bench fetch maps web docs-img clean help
+.PHONY: setup upgrade demo test lint bench fetch maps web docs-img clean help
 
 help:
 	@echo "make demo   set up, then run the main job on the built-in France data (writes to $(OUT)/)"
@@ -15,15 +15,23 @@ help:
 	@echo "make web    national interactive pages into $(OUT)/web/"
 	@echo "make docs-img  regenerate the pictures of docs/"
 	@echo "make lint   ruff check and format check"
+	@echo "make upgrade  re-resolve the newest versions, run the suite, rewrite constraints.txt"
 
-$(STAMP): pyproject.toml scripts/setup_system.sh
+$(STAMP): pyproject.toml constraints.txt scripts/setup_system.sh
 	bash scripts/setup_system.sh
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e ".[test,bench]"
+	$(PY) -m pip install -c constraints.txt --upgrade pip
+	$(PY) -m pip install -c constraints.txt -e ".[test,bench]"
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# re-resolve, test, rewrite constraints.txt, then reinstall .venv from it
+upgrade:
+	bash scripts/setup_system.sh
+	bash scripts/upgrade.sh $(PYTHON)
+	rm -f $(STAMP)
+	$(MAKE) setup
 
 fetch: setup
 	$(VENV)/bin/territorial fetch france
