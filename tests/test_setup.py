@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import re
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
