@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 import territorial
+from territorial.files import write_text_atomic
 from territorial.format import format_number
 from territorial.io.france import FRANCE_LEVELS, fetch_france, read_france_provenance
 from territorial.io.write import write_layer
@@ -89,7 +90,7 @@ def diagnosis(out: Path) -> list[Path]:
     console.print(f"Diagnosis computed in {time.perf_counter() - started:.1f} s")
     Console().print(lyon)  # wraps long sentences inside the panel
     path = out / "diagnosis_metropole_de_lyon.txt"
-    path.write_text(str(lyon), encoding="utf-8")
+    write_text_atomic(path, str(lyon))
     return [path]
 
 
