@@ -21,6 +21,8 @@ __all__ = [
     "GeographicCRSError",
     "InvalidArgumentError",
     "MissingCRSError",
+    "NonNumericValuesError",
+    "SumOverflowError",
     "TerritorialError",
     "TerritoryNotFoundError",
     "UnknownLevelError",
@@ -158,3 +160,11 @@ class UnsupportedFormatError(TerritorialError, ValueError):
             f"{argument}={str(path)!r} has an unsupported format. "
             f"Use a file ending in one of: {', '.join(self.allowed)}."
         )
+
+
+class NonNumericValuesError(TerritorialError, ValueError):
+    """A column used as numbers holds values that are not numbers."""
+
+
+class SumOverflowError(TerritorialError, OverflowError):
+    """A sum (or a ratio) is too large for a 64-bit float."""
