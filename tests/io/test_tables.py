@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,5 +146,144 @@ def test_code_columns_stay_text_and_odd_markers_are_reported(tmp_path):
     assert report.text_columns == {"share": ["S"]}
     assert (
         "column 'share' kept as text: mostly numbers, but also ['S']; add these markers to "
-        "missing=... to read it as numbers" in str(report)
+        "missing=... (CLI: --missing MARKER) to read it as numbers" in str(report)
     )
+
+
+def test_infinite_values_are_missing_and_counted(tmp_path):
+    # synthetic: every spelling of an infinite number, and a number beyond the float range
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "CODGEO;a;b\n01001;inf;1e308\n01002;-inf;1e309\n01004;Infinity;2\n01005;+INF;3\n"
+        "01006;4;nd\n"
+    )
+    df = read_table(path)
+    assert df["a"].dtype == "float64" and df["b"].dtype == "float64"
+    assert df["a"].isna().tolist() == [True, True, True, True, False]
+    assert df.loc["01006", "a"] == 4.0
+    assert df["b"].tolist()[0] == 1e308 and np.isnan(df["b"].tolist()[1])
+    report = df.attrs["report"]
+    assert report.non_finite_per_column == {"a": 4, "b": 1}
+    assert report.missing_per_column == {"a": 0, "b": 1}
+    assert "infinite values (inf, -inf, Infinity, 1e309...) set to NaN: a: 4, b: 1" in (
+        report.lines()
+    )
+    # stored floats (Parquet) too
+    stored = tmp_path / "t.parquet"
+    pd.DataFrame({"CODGEO": ["01001", "01002"], "x": [np.inf, 1.0]}).to_parquet(stored)
+    df = read_table(stored)
+    assert np.isnan(df.loc["01001", "x"]) and df.loc["01002", "x"] == 1.0
+    assert df.attrs["report"].non_finite_per_column == {"x": 1}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_utf16_and_other_byte_order_marks(tmp_path, encoding):
+    # synthetic: one accented name, a decimal comma
+    path = tmp_path / "t.csv"
+    path.write_bytes("CODGEO;LIBGEO;x\n1001;Écully;1,5\n".encode(encoding))
+    df = read_table(path)
+    assert df.loc["01001", "LIBGEO"] == "Écully" and df.loc["01001", "x"] == 1.5
+    assert df.attrs["report"].encoding == encoding.removesuffix("-sig")
+    assert read_table(path, encoding=encoding).loc["01001", "LIBGEO"] == "Écully"
+
+
+def test_bad_encodings_and_unreadable_files(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("CODGEO;x\n01001;1\n".encode("utf-16"))
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(path, encoding="utf-8")
+    assert str(info.value) == (
+        f"encoding='utf-8' is not valid: expected the encoding of {str(path)!r}. Byte 0 cannot "
+        "be read as utf-8: leave the encoding out to detect it, or give the right one (e.g. "
+        "utf-8, cp1252, utf-16)."
+    )
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(path, encoding="klingon")
+    assert str(info.value) == (
+        "encoding='klingon' is not valid: expected an encoding Python knows, e.g. utf-8, "
+        "cp1252, latin-1 or utf-16. Leave it out to detect the encoding (CLI: drop --encoding)."
+    )
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(binary)
+    assert str(info.value) == (
+        f"path={str(binary)!r} is not valid: expected a text table (CSV, TSV). The file holds "
+        "NUL bytes: it is a binary file, or text in an encoding whose byte-order mark is "
+        "missing; give its encoding (CLI: --encoding NAME)."
+    )
+    for name, content in (("x.xlsx", b"not a spreadsheet"), ("x.parquet", b"nope")):
+        bad = tmp_path / name
+        bad.write_bytes(content)
+        with pytest.raises(InvalidArgumentError) as info:
+            read_table(bad)
+        message = str(info.value)
+        assert message.startswith(f"path={str(bad)!r} is not valid: expected a ")
+        assert message.endswith("was written completely.")
+
+
+def test_empty_header_only_and_ragged_tables(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(empty)
+    assert str(info.value) == (
+        f"path={str(empty)!r} is not valid: expected a table with a header row. The file is "
+        "empty: check that it is the right file and that it was written completely."
+    )
+    header = tmp_path / "header.csv"
+    header.write_text("CODGEO;x\n")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(header)
+    assert str(info.value) == (
+        f"path={str(header)!r} is not valid: expected a table with at least one row of data. "
+        "The file has a header ('CODGEO', 'x') but no rows."
+    )
+    for text, where in (
+        ("CODGEO;x\n01001;1;3;4\n01002;2\n", "Expected 2 fields in line 2, saw 4"),
+        ("CODGEO;x\n01001;1\n01002;2;5\n", "Expected 2 fields in line 3, saw 3"),
+    ):
+        ragged = tmp_path / "ragged.csv"
+        ragged.write_text(text)
+        # the error must not depend on the test suite turning warnings into errors
+        with warnings.catch_warnings(), pytest.raises(InvalidArgumentError) as info:
+            warnings.simplefilter("ignore")
+            read_table(ragged)
+        assert str(info.value) == (
+            f"path={str(ragged)!r} is not valid: expected a table whose rows have as many "
+            f"cells as its header. {where} (separator ';'): fix that line, or quote the cells "
+            "that hold the separator."
+        )
+
+
+@pytest.fixture
+def two_sheets(tmp_path):
+    """Synthetic: a notes sheet first, the data on the second sheet."""
+    path = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"Notes": ["Source: made up"]}).to_excel(writer, sheet_name="Notes",
+                                                               index=False)  # fmt: skip
+        pd.DataFrame({"CODGEO": ["01001", "1002"], "x": [2, 3]}).to_excel(
+            writer, sheet_name="Données", index=False
+        )
+    return path
+
+
+def test_xlsx_data_on_another_sheet(two_sheets):
+    with pytest.raises(InvalidArgumentError) as info:
+        read_table(two_sheets)
+    assert str(info.value) == (
+        "sheet=0 is not valid: expected the sheet that holds the data. Sheet 'Notes' has no "
+        "code column, but sheet 'Données' has 'CODGEO': pass sheet='Données' (CLI: --sheet "
+        "'Données')."
+    )
+    for sheet in ("Données", 1, "1"):
+        df = read_table(two_sheets, sheet=sheet)
+        assert df["x"].to_dict() == {"01001": 2.0, "01002": 3.0}
+    for sheet in ("Data", 2, -1):
+        with pytest.raises(InvalidArgumentError) as info:
+            read_table(two_sheets, sheet=sheet)
+        assert str(info.value) == (
+            f"sheet={sheet!r} is not valid: expected a sheet of two.xlsx: a name among "
+            "'Notes', 'Données' or a number from 0 to 1. CLI: --sheet NAME."
+        )

@@ -9,19 +9,24 @@ values. Spreadsheets mangle codes (``01001`` becomes ``1001`` or ``1001.0``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from territorial.errors import (
     ColumnNotFoundError,
     InvalidArgumentError,
     UnsupportedFormatError,
+    format_values,
 )
 
 __all__ = ["CODE_CANDIDATES", "MISSING_MARKERS", "TableReport", "read_table", "repair_codes"]
@@ -35,6 +40,14 @@ CODE_CANDIDATES = (
 MISSING_MARKERS = ("", "s", "nd", "n.d.", "NA", "N/A", "nan", "NaN", "-", "\\N", "secret")
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".parquet")
 
+#: Cells spelling an infinite number: read as missing values, and counted.
+_NON_FINITE = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
+#: Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
 _NUMBER = re.compile(r"^\s*-?(\d{1,3}([ \u00a0\u202f.]\d{3})+|\d+)([.,]\d+)?([eE][-+]?\d+)?\s*$")
 
 
@@ -49,6 +62,7 @@ class TableReport:
     separator: str | None = None
     decimal_comma_columns: list[str] = field(default_factory=list)
     missing_per_column: dict[str, int] = field(default_factory=dict)
+    non_finite_per_column: dict[str, int] = field(default_factory=dict)
     text_columns: dict[str, list[str]] = field(default_factory=dict)
     repaired_codes: int = 0
     repaired_examples: list[tuple[str, str]] = field(default_factory=list)
@@ -64,10 +78,14 @@ class TableReport:
         if missing:
             detail = ", ".join(f"{k}: {v}" for k, v in missing.items())
             out.append(f"missing or secret values set to NaN: {detail}")
+        non_finite = {k: v for k, v in self.non_finite_per_column.items() if v}
+        if non_finite:
+            detail = ", ".join(f"{k}: {v}" for k, v in non_finite.items())
+            out.append(f"infinite values (inf, -inf, Infinity, 1e309...) set to NaN: {detail}")
         for column, odd in self.text_columns.items():
             out.append(
                 f"column {column!r} kept as text: mostly numbers, but also {odd}; add these "
-                "markers to missing=... to read it as numbers"
+                "markers to missing=... (CLI: --missing MARKER) to read it as numbers"
             )
         if self.repaired_codes:
             ex = ", ".join(f"{a!r}->{b!r}" for a, b in self.repaired_examples)
@@ -132,18 +150,74 @@ def repair_codes(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Seri
     return text.astype(str).where(text.notna(), None), int(changed.sum()), examples
 
 
-def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
-    """Decode with the given encoding, else UTF-8, else cp1252/latin-1 (French files)."""
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when every other byte of the start is a zero."""
+    sample = raw[:2000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _decode(raw: bytes, encoding: str | None, path: Path | None = None) -> tuple[str, str]:
+    """Decode with the given encoding; else by the byte-order mark (UTF-8, UTF-16, UTF-32);
+    else UTF-8, else cp1252/latin-1 (French files).
+
+    Examples
+    --------
+    >>> _decode("CODGEO;x\\n".encode("utf-16"), None)
+    ('CODGEO;x\\n', 'utf-16')
+    >>> _decode("é".encode("cp1252"), None)
+    ('é', 'cp1252')
+    """
+    where = f" of {str(path)!r}" if path is not None else ""
     if encoding:
-        return raw.decode(encoding), encoding
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidArgumentError(
+                "encoding", encoding, "an encoding Python knows, e.g. utf-8, cp1252, latin-1 "
+                "or utf-16", "Leave it out to detect the encoding (CLI: drop --encoding).",
+            ) from None  # fmt: skip
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError as error:
+            raise InvalidArgumentError(
+                "encoding", encoding, f"the encoding{where}",
+                f"Byte {error.start} cannot be read as {encoding}: leave the encoding out to "
+                "detect it, or give the right one (e.g. utf-8, cp1252, utf-16).",
+            ) from None  # fmt: skip
+    used = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    used = used or _utf16_without_bom(raw)
+    if used is not None:
+        try:
+            text = raw.decode(used)
+        except UnicodeDecodeError:
+            raise InvalidArgumentError(
+                "encoding", None, f"the encoding{where}",
+                f"The file looks like {used.removesuffix('-sig')} but cannot be read as such: "
+                "give its encoding (CLI: --encoding NAME).",
+            ) from None  # fmt: skip
+        return text, used.removesuffix("-sig")
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
+        text, used = raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+        try:
+            text, used = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, used = raw.decode("latin-1"), "latin-1"
+    if "\x00" in text:
+        raise InvalidArgumentError(
+            "path", str(path) if path is not None else None,
+            "a text table (CSV, TSV)",
+            "The file holds NUL bytes: it is a binary file, or text in an encoding whose "
+            "byte-order mark is missing; give its encoding (CLI: --encoding NAME).",
+        )  # fmt: skip
+    return text, used
 
 
 def _sniff_separator(text: str) -> str:
@@ -170,6 +244,16 @@ def _find_code_column(columns: list[str], code: str | None) -> str:
     )  # fmt: skip
 
 
+def _long_row(text: str, sep: str) -> str:
+    """Where the first row longer than the header is, in pandas' words."""
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows, []))
+    for number, row in enumerate(rows, start=2):
+        if len(row) > width:
+            return f"Expected {width} fields in line {number}, saw {len(row)}"
+    return f"A row has more than {width} fields"
+
+
 def read_frame(
     path: Path, *, sheet: str | int = 0, sep: str | None = None, encoding: str | None = None
 ) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -180,18 +264,107 @@ def read_frame(
     used_encoding = used_sep = None
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        text, used_encoding = _decode(path.read_bytes(), encoding)
+        text, used_encoding = _decode(path.read_bytes(), encoding, path)
         used_sep = sep or ("\t" if suffix == ".tsv" else _sniff_separator(text))
-        frame = pd.read_csv(
-            io.StringIO(text), sep=used_sep, dtype=str, keep_default_na=False, na_values=[]
-        )
+        try:
+            with warnings.catch_warnings():
+                # a first row longer than the header: an error, not a silent loss
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    io.StringIO(text), sep=used_sep, dtype=str, keep_default_na=False,
+                    na_values=[], index_col=False,
+                )  # fmt: skip
+        except pd.errors.ParserWarning:
+            raise InvalidArgumentError(
+                "path", str(path), "a table whose rows have as many cells as its header",
+                f"{_long_row(text, used_sep)} (separator {used_sep!r}): fix that line, or quote "
+                "the cells that hold the separator.",
+            ) from None  # fmt: skip
+        except pd.errors.EmptyDataError:
+            raise InvalidArgumentError(
+                "path", str(path), "a table with a header row",
+                "The file is empty: check that it is the right file and that it was "
+                "written completely.",
+            ) from None  # fmt: skip
+        except pd.errors.ParserError as error:
+            detail = str(error).strip().rsplit("C error: ", 1)[-1]
+            raise InvalidArgumentError(
+                "path", str(path), "a table whose rows have as many cells as its header",
+                f"{detail} (separator {used_sep!r}): fix that line, or quote the cells "
+                "that hold the separator.",
+            ) from None  # fmt: skip
     elif suffix in (".xlsx", ".xls"):
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=object)
-        frame = frame.map(lambda v: "" if pd.isna(v) else str(v))
+        frame = _read_sheet(path, sheet)
     else:
-        frame = pd.read_parquet(path)
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+            raise InvalidArgumentError(
+                "path", str(path), "a Parquet file",
+                f"It cannot be read ({str(error).splitlines()[0]}): check that it was written "
+                "completely.",
+            ) from None  # fmt: skip
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, used_encoding, used_sep
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a spreadsheet, or a clear error if it cannot be opened."""
+    try:
+        with pd.ExcelFile(path) as book:
+            return [str(s) for s in book.sheet_names]
+    except ImportError:
+        raise InvalidArgumentError(
+            "path", str(path), "an .xlsx spreadsheet",
+            "Old .xls files need the xlrd package (pip install xlrd); or save the file "
+            "as .xlsx.",
+        ) from None  # fmt: skip
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as error:
+        raise InvalidArgumentError(
+            "path", str(path), "a spreadsheet that can be opened",
+            f"It cannot be read ({str(error).splitlines()[0] if str(error) else 'damaged'}): "
+            "check that it is an Excel file and that it was written completely.",
+        ) from None  # fmt: skip
+
+
+def _sheet(path: Path, sheet: str | int, sheets: list[str]) -> str | int:
+    """``sheet`` checked against the sheets of ``path`` (a digit string is a number)."""
+    if isinstance(sheet, str) and sheet not in sheets and sheet.strip().isdigit():
+        sheet = int(sheet)
+    ok = sheet in sheets if isinstance(sheet, str) else 0 <= int(sheet) < len(sheets)
+    if isinstance(sheet, bool) or not ok:
+        raise InvalidArgumentError(
+            "sheet", sheet,
+            f"a sheet of {path.name}: a name among {format_values(sheets)} or a number "
+            f"from 0 to {len(sheets) - 1}",
+            "CLI: --sheet NAME.",
+        )  # fmt: skip
+    return sheet
+
+
+def _read_sheet(path: Path, sheet: str | int) -> pd.DataFrame:
+    sheets = sheet_names(path)
+    frame = pd.read_excel(path, sheet_name=_sheet(path, sheet, sheets), dtype=object)
+    return frame.map(lambda v: "" if pd.isna(v) else str(v))
+
+
+def _other_sheet_with_codes(path: Path, sheet: str | int, code: str | None) -> str | None:
+    """A note naming another sheet of ``path`` that has the code column, if there is one."""
+    sheets = sheet_names(path)
+    current = sheets[sheet] if isinstance(sheet, int) else sheet
+    for other in sheets:
+        if other == current:
+            continue
+        columns = [str(c).strip() for c in pd.read_excel(path, sheet_name=other, nrows=0).columns]
+        try:
+            found = _find_code_column(columns, code)
+        except (ColumnNotFoundError, InvalidArgumentError):
+            continue
+        return (
+            f"Sheet {current!r} has no code column, but sheet {other!r} has {found!r}: pass "
+            f"sheet={other!r} (CLI: --sheet {other!r})."
+        )
+    return None
 
 
 def clean_columns(
@@ -214,10 +387,17 @@ def clean_columns(
         values = data[column]
         if pd.api.types.is_numeric_dtype(values):
             report.missing_per_column[column] = int(values.isna().sum())
+            if pd.api.types.is_float_dtype(values):
+                infinite = np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
+                report.non_finite_per_column[column] = int(infinite.sum())
+                if infinite.any():
+                    data[column] = values.where(~infinite, np.nan)
             continue
         as_text = values.astype("string").str.strip()
         is_missing = as_text.isna() | as_text.isin(markers)
         report.missing_per_column[column] = int(is_missing.sum())
+        infinite = (~is_missing & as_text.str.match(_NON_FINITE)).fillna(False).astype(bool)
+        is_missing = is_missing | infinite
         present = as_text[~is_missing]
         looks_like_code = column.upper() in {c.upper() for c in CODE_CANDIDATES} or (
             present.str.match(r"^0\d").any() and not present.str.contains(r"[.,]").any()
@@ -232,6 +412,9 @@ def clean_columns(
                 report.decimal_comma_columns.append(column)
             numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
             numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
+            too_large = np.isinf(numbers.to_numpy())  # e.g. 1e309
+            infinite = infinite | too_large
+            numbers[too_large] = np.nan
             data[column] = numbers
         else:
             numbers = present.str.match(_NUMBER)
@@ -239,6 +422,7 @@ def clean_columns(
                 odd = present[~numbers].unique()[:3].tolist()
                 report.text_columns[column] = odd
             data[column] = as_text.where(~is_missing, None).astype(object)
+        report.non_finite_per_column[column] = int(infinite.sum())
     return data
 
 
@@ -294,7 +478,18 @@ def read_table(
     if not path.exists():
         raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
     frame, used_encoding, used_sep = read_frame(path, sheet=sheet, sep=sep, encoding=encoding)
-    code_column = _find_code_column(list(frame.columns), code)
+    try:
+        code_column = _find_code_column(list(frame.columns), code)
+    except (ColumnNotFoundError, InvalidArgumentError):
+        note = _other_sheet_with_codes(path, sheet, code) if suffix in (".xlsx", ".xls") else None
+        if note is None:
+            raise
+        raise InvalidArgumentError("sheet", sheet, "the sheet that holds the data", note) from None
+    if frame.empty:
+        raise InvalidArgumentError(
+            "path", str(path), "a table with at least one row of data",
+            f"The file has a header ({format_values(frame.columns, limit=5)}) but no rows.",
+        )  # fmt: skip
     report = TableReport(
         path=str(path), rows=len(frame), code_column=code_column,
         encoding=used_encoding, separator=used_sep,
