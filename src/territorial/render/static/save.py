@@ -9,6 +9,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from territorial.errors import InvalidArgumentError, UnsupportedFormatError
+from territorial.files import atomic_path
 
 __all__ = ["FORMATS", "save_map"]
 
@@ -25,7 +26,8 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None = N
     """Save a map to PNG, SVG or PDF; the same figure always gives the same bytes.
 
     No timestamp or version is written in the file's metadata, and SVG element
-    ids are derived from a fixed salt.
+    ids are derived from a fixed salt. The file is written whole or not at all:
+    a failure part-way leaves the previous file as it was.
 
     Parameters
     ----------
@@ -62,11 +64,11 @@ def save_map(fig: Figure, path: str | os.PathLike[str], *, dpi: float | None = N
         raise UnsupportedFormatError("path", path, FORMATS)
     if dpi is not None and (not isinstance(dpi, int | float) or dpi <= 0):
         raise InvalidArgumentError("dpi", dpi, "a positive number", "For example dpi=150.")
-    path.parent.mkdir(parents=True, exist_ok=True)
     rc = {"svg.hashsalt": "territorial", "pdf.compression": 6, "svg.fonttype": "path"}
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), atomic_path(path) as tmp:
         fig.savefig(
-            path,
+            tmp,
+            format=suffix[1:],
             dpi=dpi or fig.dpi,
             metadata=_METADATA[suffix],
             facecolor=fig.get_facecolor(),
