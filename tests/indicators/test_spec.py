@@ -94,7 +94,7 @@ def test_errors_are_territorial_and_value_errors():
         ),
         (
             dict(id="a", unit="%/an", kind="growth", start="x", end="y", years=0),
-            "Indicator 'a': years=0 must be a positive number of years.",
+            "Indicator 'a': years=0 must be a positive number of years (e.g. years: 13).",
         ),
         (
             dict(id="a", unit="hab.", kind="ratio", numerator="x"),
@@ -110,7 +110,8 @@ def test_errors_are_territorial_and_value_errors():
         ),
         (
             dict(id="a", unit="indice", kind="hhi", breakdown=("x",)),
-            "Indicator 'a': breakdown=('x',) must list at least two columns.",
+            "Indicator 'a': breakdown=('x',) must list at least two columns (e.g. breakdown: "
+            "[jobs_industry, jobs_services]).",
         ),
         (
             dict(
@@ -176,7 +177,10 @@ def test_unknown_top_level_key_and_not_a_catalogue():
     )
     with pytest.raises(CatalogueError) as info:
         load_catalogue("- a\n- b\n")
-    assert str(info.value) == "catalogue: expected a mapping with an 'indicators' list, got list."
+    assert str(info.value) == (
+        "catalogue: the top level must be a mapping with an 'indicators' list, got a list "
+        "(['a', 'b']). Start the file with 'indicators:'."
+    )
     with pytest.raises(CatalogueError) as info:
         load_catalogue("indicators: [\n")
     assert str(info.value).startswith("catalogue: not valid YAML (")
@@ -284,8 +288,14 @@ indicators:
 """
 
 
+ONE_INDICATOR = (
+    "indicators:\n  - {id: pop, label: Population, theme: demography, unit: hab.,\n"
+    "     polarity: neutral, kind: stock, numerator: population}\n"
+)
+
+
 def layers_yaml(entry: str) -> str:
-    return "indicators: []\nlayers:\n" + entry
+    return ONE_INDICATOR + "layers:\n" + entry
 
 
 def test_layers_load_and_survive_select_and_merge():
@@ -326,7 +336,8 @@ def test_layers_load_and_survive_select_and_merge():
         ("  - {id: A-1, type: points, label: A}\n",
          "Layer 'A-1': id must be lower case letters, digits and '_' (e.g. 'schools')."),
         ("  - {id: a, type: points, label: {en: A}}\n",
-         "Layer 'a': label={'en': 'A'} must be a mapping with at least a 'fr' entry."),
+         "Layer 'a': label={'en': 'A'} must be a mapping with at least a 'fr' entry (e.g. "
+         "label: {fr: Densité, en: Density})."),
         ("  - {id: a, type: points, label: A, classes: {1: x}}\n",
          "Layer 'a': 'classes' is for raster layers, not points layers; remove it."),
         ("  - {id: a, type: raster, label: A, weight: w}\n",
@@ -375,7 +386,7 @@ def test_layer_validation_messages(entry, message):
          "catalogue (layer 1): layer 'a' lacks the required fields type."),
         (layers_yaml("  - a\n"),
          "catalogue (layer 1): each layer must be a mapping, got 'a'."),
-        ("indicators: []\nlayers: {a: 1}\n",
+        (ONE_INDICATOR + "layers: {a: 1}\n",
          "catalogue: 'layers' must be a list of mappings, got dict."),
         (layers_yaml("  - {id: a, type: points, label: A}\n  - {id: a, type: raster, label: B}\n"),
          "Catalogue 'catalogue': layer id 'a' is defined twice."),

@@ -11,7 +11,11 @@ additive commune components by :func:`territorial.indicators.layers.layer_compon
 
 from __future__ import annotations
 
+import functools
+import math
+import os
 import re
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -212,28 +216,132 @@ def _formula(spec: IndicatorSpec) -> str:
 
 
 def _fail(spec_id: object, message: str) -> None:
-    raise CatalogueError(f"Indicator {spec_id!r}: {message}")
+    raise CatalogueError(f"Indicator {_short(spec_id)}: {message}")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
+_REPR.maxlevel = 3
+
+
+def _short(value: object) -> str:
+    """``repr(value)`` cut to a few dozen characters (a bad value may be huge)."""
+    return _REPR.repr(value)
+
+
+def _is_number(value: object) -> bool:
+    """A real, finite number (``True``/``False`` are not numbers here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_LANGUAGES = ("fr", "en")
+_BOOL_HINT = " (YAML reads yes, no, on, off, true and false unquoted as true/false)"
+
+
+def _label_problem(label: object) -> str | None:
+    """What is wrong with a label (``None`` when it is a fine ``{fr, en}`` mapping)."""
+    example = "(e.g. label: {fr: Densité, en: Density})"
+    if not isinstance(label, Mapping) or "fr" not in label:
+        return f"label={_short(label)} must be a mapping with at least a 'fr' entry {example}."
+    unknown = [key for key in label if key not in _LANGUAGES]
+    if unknown:
+        return (
+            f"label has the unknown languages {format_values(unknown)}; the languages are "
+            f"fr and en {example}."
+        )
+    for lang in _LANGUAGES:
+        text = label.get(lang, "")
+        if not isinstance(text, str) or (lang == "fr" and not text.strip()):
+            hint = _BOOL_HINT if isinstance(text, bool) or text is None else ""
+            return f"label {lang}={_short(text)} must be text; quote it in the YAML{hint}."
+    return None
+
+
+def _check_choice(spec_id: object, key: str, value: object, allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    if not isinstance(value, str) or value not in allowed:
+        known = "is not a known unit" if key == "unit" else "is not known"
+        _fail(spec_id, f"{key}={_short(value)} {known}. Use one of: {', '.join(allowed)}.")
+
+
+_EXPRESSIONS = ("numerator", "denominator", "start", "end")
+_NAMES = ("column", "records", "where", "category")
+_TEXTS = ("source", "vintage", "why", "formula")
+
+
+def _validate_types(spec: IndicatorSpec) -> None:
+    """Every field has the type it must have (before any check of the content)."""
+    if not isinstance(spec.id, str) or not _ID.match(spec.id):
+        _fail(spec.id, "id must be lower case letters, digits and '_' (e.g. 'density').")
+    problem = _label_problem(spec.label)
+    if problem:
+        _fail(spec.id, problem)
+    _check_choice(spec.id, "theme", spec.theme, THEMES)
+    _check_choice(spec.id, "polarity", spec.polarity, POLARITIES)
+    _check_choice(spec.id, "kind", spec.kind, KINDS)
+    _check_choice(spec.id, "unit", spec.unit, UNITS)
+    for key in _EXPRESSIONS:
+        value = getattr(spec, key)
+        if value is None:
+            continue
+        terms = value.split("+") if isinstance(value, str) else [""]
+        if any(not term.strip() for term in terms):
+            _fail(
+                spec.id,
+                f"{key}={_short(value)} must be the name of a component column or of a stock "
+                "indicator, or several names joined with ' + ' (e.g. "
+                f"{key}: councillors_employees + councillors_workers).",
+            )
+    for key in _NAMES:
+        value = getattr(spec, key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            _fail(spec.id, f"{key}={_short(value)} must be a name (text, e.g. {key}: age).")
+    for key in _TEXTS:
+        value = getattr(spec, key)
+        if not isinstance(value, str):
+            _fail(spec.id, f"{key}={_short(value)} must be text; quote it in the YAML.")
+    if spec.scale is not None and not (_is_number(spec.scale) and spec.scale > 0):
+        _fail(
+            spec.id,
+            f"scale={_short(spec.scale)} must be a positive number (e.g. scale: 10000 for a "
+            "rate per 10 000 inhabitants).",
+        )
+    if spec.years is not None and not (_is_number(spec.years) and spec.years > 0):
+        _fail(
+            spec.id,
+            f"years={_short(spec.years)} must be a positive number of years (e.g. years: 13).",
+        )
+    if spec.decimals is not None and not (
+        isinstance(spec.decimals, int)
+        and not isinstance(spec.decimals, bool)
+        and 0 <= spec.decimals <= 10
+    ):
+        _fail(
+            spec.id,
+            f"decimals={_short(spec.decimals)} must be a whole number from 0 to 10 "
+            "(e.g. decimals: 1).",
+        )
+    if spec.breakdown is not None:
+        _check_breakdown(spec.id, spec.breakdown)
+    if not isinstance(spec.extra, Mapping):
+        _fail(spec.id, f"extra={_short(spec.extra)} must be a mapping (e.g. extra={{}}).")
+
+
+def _check_breakdown(spec_id: object, breakdown: object) -> None:
+    example = "(e.g. breakdown: [jobs_industry, jobs_services])"
+    if not isinstance(breakdown, tuple | list) or len(breakdown) < 2:
+        _fail(spec_id, f"breakdown={_short(breakdown)} must list at least two columns {example}.")
+    for item in breakdown:  # type: ignore[union-attr]
+        if not isinstance(item, str) or not item.strip():
+            _fail(spec_id, f"breakdown: {_short(item)} must be the name of a column {example}.")
+    twice = sorted({c for c in breakdown if list(breakdown).count(c) > 1})  # type: ignore[union-attr]
+    if twice:
+        _fail(spec_id, f"breakdown lists {format_values(twice)} twice; list each column once.")
 
 
 def _validate_spec(spec: IndicatorSpec) -> None:
-    if not isinstance(spec.id, str) or not _ID.match(spec.id):
-        _fail(spec.id, "id must be lower case letters, digits and '_' (e.g. 'density').")
-    if not isinstance(spec.label, Mapping) or not spec.label.get("fr"):
-        _fail(spec.id, f"label={spec.label!r} must be a mapping with at least a 'fr' entry.")
-    if spec.theme not in THEMES:
-        _fail(spec.id, f"theme={spec.theme!r} is not known. Use one of: {', '.join(THEMES)}.")
-    if spec.polarity not in POLARITIES:
-        _fail(
-            spec.id,
-            f"polarity={spec.polarity!r} is not known. Use one of: {', '.join(POLARITIES)}.",
-        )
-    if spec.kind not in KINDS:
-        _fail(spec.id, f"kind={spec.kind!r} is not known. Use one of: {', '.join(KINDS)}.")
-    if spec.unit not in UNITS:
-        _fail(
-            spec.id,
-            f"unit={spec.unit!r} is not a known unit. Use one of: {', '.join(UNITS)}.",
-        )
+    _validate_types(spec)
     required, optional = KINDS[spec.kind]
     missing = [name for name in required if getattr(spec, name) is None]
     if missing:
@@ -260,14 +368,8 @@ def _validate_spec(spec: IndicatorSpec) -> None:
                 f"unit={spec.unit!r} needs kind 'ratio' with scale {n:g} "
                 f"(got kind {spec.kind!r}, scale {spec.scale!r}).",
             )
-    if spec.years is not None and not (isinstance(spec.years, int | float) and spec.years > 0):
-        _fail(spec.id, f"years={spec.years!r} must be a positive number of years.")
-    if spec.breakdown is not None and (
-        isinstance(spec.breakdown, str) or len(tuple(spec.breakdown)) < 2
-    ):
-        _fail(spec.id, f"breakdown={spec.breakdown!r} must list at least two columns.")
     if spec.category is not None and spec.category not in tuple(spec.breakdown or ()):
-        _fail(spec.id, f"category={spec.category!r} must be one of the breakdown columns.")
+        _fail(spec.id, f"category={_short(spec.category)} must be one of the breakdown columns.")
 
 
 #: Types of layer a catalogue may declare, and the fields only that type accepts.
@@ -297,7 +399,7 @@ _INTENSIVE_FIX = (
 
 
 def _layer_fail(layer_id: object, message: str) -> None:
-    raise CatalogueError(f"Layer {layer_id!r}: {message}")
+    raise CatalogueError(f"Layer {_short(layer_id)}: {message}")
 
 
 @dataclass(frozen=True)
@@ -346,7 +448,7 @@ class LayerSpec:
     weights: str | None = None
 
     def __post_init__(self) -> None:
-        if self.extensive is not None and not isinstance(self.extensive, str | tuple):
+        if isinstance(self.extensive, list):
             object.__setattr__(self, "extensive", tuple(self.extensive))
         _validate_layer(self)
         if self.classes is not None:
@@ -384,14 +486,18 @@ class LayerSpec:
 def _validate_layer(layer: LayerSpec) -> None:
     if not isinstance(layer.id, str) or not _ID.match(layer.id):
         _layer_fail(layer.id, "id must be lower case letters, digits and '_' (e.g. 'schools').")
-    if layer.type not in LAYER_TYPES:
+    if not isinstance(layer.type, str) or layer.type not in LAYER_TYPES:
         _layer_fail(
-            layer.id, f"type={layer.type!r} is not known. Use one of: {', '.join(LAYER_TYPES)}."
+            layer.id,
+            f"type={_short(layer.type)} is not known. Use one of: {', '.join(LAYER_TYPES)}.",
         )
-    if not isinstance(layer.label, Mapping) or not layer.label.get("fr"):
-        _layer_fail(
-            layer.id, f"label={layer.label!r} must be a mapping with at least a 'fr' entry."
-        )
+    problem = _label_problem(layer.label)
+    if problem:
+        _layer_fail(layer.id, problem)
+    for key in ("source", "vintage"):
+        value = getattr(layer, key)
+        if not isinstance(value, str):
+            _layer_fail(layer.id, f"{key}={_short(value)} must be text; quote it in the YAML.")
     for other, names in LAYER_TYPES.items():
         for name in names:
             if other != layer.type and getattr(layer, name) is not None:
@@ -400,22 +506,24 @@ def _validate_layer(layer: LayerSpec) -> None:
                     f"{name!r} is for {other} layers, not {layer.type} layers; remove it.",
                 )
     if layer.weight is not None and (not isinstance(layer.weight, str) or not layer.weight):
-        _layer_fail(layer.id, f"weight={layer.weight!r} must be the name of a column.")
+        _layer_fail(layer.id, f"weight={_short(layer.weight)} must be the name of a column.")
     if layer.classes is not None:
         if not isinstance(layer.classes, Mapping) or not layer.classes:
             _layer_fail(
                 layer.id,
-                f"classes={layer.classes!r} must map raster values to names "
+                f"classes={_short(layer.classes)} must map raster values to names "
                 "(e.g. {11: urban, 31: forest}).",
             )
         for value, name in layer.classes.items():
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                _layer_fail(layer.id, f"classes: the raster value {value!r} must be a number.")
+            if not _is_number(value):
+                _layer_fail(
+                    layer.id, f"classes: the raster value {_short(value)} must be a number."
+                )
             if not isinstance(name, str) or not _ID.match(name):
                 _layer_fail(
                     layer.id,
-                    f"classes: the name {name!r} of value {value!r} must be lower case letters, "
-                    "digits and '_' (e.g. 'forest').",
+                    f"classes: the name {_short(name)} of value {value!r} must be lower case "
+                    "letters, digits and '_' (e.g. 'forest').",
                 )
         names = list(layer.classes.values())
         twice = sorted({n for n in names if names.count(n) > 1})
@@ -423,14 +531,21 @@ def _validate_layer(layer: LayerSpec) -> None:
             _layer_fail(layer.id, f"classes: the names {format_values(twice)} are used twice.")
     if layer.type == "zones":
         ext = layer.extensive
-        if not ext or isinstance(ext, str) or not all(isinstance(c, str) and c for c in ext):
+        if not isinstance(ext, tuple) or not ext or not all(isinstance(c, str) and c for c in ext):
             _layer_fail(
                 layer.id,
-                f"extensive={ext!r}: a zones layer needs 'extensive', the list of columns of "
-                "counts to interpolate (e.g. extensive: [jobs]). Note: " + _INTENSIVE_FIX,
+                f"extensive={_short(ext)}: a zones layer needs 'extensive', the list of columns "
+                "of counts to interpolate (e.g. extensive: [jobs]). Note: " + _INTENSIVE_FIX,
+            )
+        twice = sorted({c for c in ext if ext.count(c) > 1})
+        if twice:
+            _layer_fail(
+                layer.id, f"extensive lists {format_values(twice)} twice; list each column once."
             )
         if layer.weights not in (None, "area", "population"):
-            _layer_fail(layer.id, f"weights={layer.weights!r} must be 'area' or 'population'.")
+            _layer_fail(
+                layer.id, f"weights={_short(layer.weights)} must be 'area' or 'population'."
+            )
 
 
 def split_expression(expression: str) -> list[str]:
@@ -641,32 +756,46 @@ _FIELDS = tuple(f.name for f in fields(IndicatorSpec) if f.name != "extra")
 
 
 def _entry(data: object, what: str, allowed: tuple[str, ...], where: str) -> dict[str, Any]:
-    """One YAML entry as a dict of known fields (a plain-text label is French)."""
+    """One YAML entry as a dict of known fields (a plain-text label is French).
+
+    ``source`` and ``vintage`` written as a whole number (``vintage: 2020``) become
+    text; a field left empty (``why:``) is the empty text.
+    """
     if not isinstance(data, Mapping):
-        raise CatalogueError(f"{where}: each {what} must be a mapping, got {data!r}.")
+        raise CatalogueError(f"{where}: each {what} must be a mapping, got {_short(data)}.")
     unknown = [k for k in data if k not in allowed]
     if unknown:
+        shown = ", ".join(_short(k) for k in unknown[:10])
         raise CatalogueError(
-            f"{where}: {what} {data.get('id')!r} has unknown fields "
-            f"{format_values(unknown)}. Allowed fields: {', '.join(allowed)}."
+            f"{where}: {what} {_short(data.get('id'))} has unknown fields "
+            f"{shown}. Allowed fields: {', '.join(allowed)}."
         )
     values = dict(data)
     if isinstance(values.get("label"), str):
         values["label"] = {"fr": values["label"]}
+    for key in _TEXTS:
+        if key in values and values[key] is None:
+            values[key] = ""
+        elif key in ("source", "vintage") and type(values.get(key)) is int:  # not bool
+            values[key] = str(values[key])
     return values
+
+
+def _lacks(data: Mapping[str, Any], what: str, required: tuple[str, ...], where: str) -> None:
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise CatalogueError(
+            f"{where}: {what} {_short(data.get('id'))} lacks the required fields "
+            f"{', '.join(missing)}."
+        )
 
 
 def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> IndicatorSpec:
     """Build a spec from a mapping (one YAML entry), rejecting unknown fields."""
     values = _entry(data, "indicator", _FIELDS, where)
     if isinstance(values.get("breakdown"), list):
-        values["breakdown"] = tuple(str(v) for v in values["breakdown"])
-    missing = [k for k in ("id", "label", "theme", "unit", "polarity", "kind") if k not in values]
-    if missing:
-        raise CatalogueError(
-            f"{where}: indicator {data.get('id')!r} lacks the required fields "
-            f"{', '.join(missing)}."
-        )
+        values["breakdown"] = tuple(values["breakdown"])
+    _lacks(values, "indicator", ("id", "label", "theme", "unit", "polarity", "kind"), where)
     return IndicatorSpec(**values)
 
 
@@ -677,31 +806,217 @@ def layer_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> 
     """Build a layer from one YAML entry under ``layers:``, rejecting unknown fields."""
     if isinstance(data, Mapping) and "intensive" in data:
         raise CatalogueError(
-            f"{where}: layer {data.get('id')!r} asks for intensive={data['intensive']!r}, but "
-            f"{_INTENSIVE_FIX}"
+            f"{where}: layer {_short(data.get('id'))} asks for "
+            f"intensive={_short(data['intensive'])}, but {_INTENSIVE_FIX}"
         )
     values = _entry(data, "layer", _LAYER_FIELDS, where)
-    if isinstance(values.get("extensive"), list):
-        values["extensive"] = tuple(values["extensive"])
-    missing = [k for k in ("id", "type", "label") if k not in values]
-    if missing:
-        raise CatalogueError(
-            f"{where}: layer {data.get('id')!r} lacks the required fields {', '.join(missing)}."
-        )
-    for key in ("source", "vintage"):
-        if key in values and values[key] is not None:
-            values[key] = str(values[key])
+    _lacks(values, "layer", ("id", "type", "label"), where)
     return LayerSpec(**values)
 
 
-def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) -> Catalogue:
+#: Limits of a catalogue's YAML text: far above any real catalogue (the built-in one has
+#: about 16 000 characters and 1 500 values), far below what would exhaust memory.
+MAX_YAML_CHARS = 2_000_000
+#: Values (scalars, lists, mappings) once every alias is replaced by what it refers to.
+MAX_YAML_VALUES = 100_000
+#: Characters of all the texts once every alias is replaced by what it refers to.
+MAX_YAML_EXPANDED_CHARS = 10_000_000
+#: Nesting of lists and mappings (a catalogue needs 5: top, indicators, entry, label, text).
+MAX_YAML_DEPTH = 20
+_STANDARD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(
+    _STANDARD + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
+)
+
+
+def _tag_text(tag: str) -> str:
+    """A tag as written in YAML (``!!python/object``, ``!mine``)."""
+    return "!!" + tag[len(_STANDARD) :] if tag.startswith(_STANDARD) else tag
+
+
+@functools.cache
+def _loader_class() -> type:
+    """A safe YAML loader that refuses deep nesting and aliases that contain themselves.
+
+    Dates stay text (``vintage: 2020-01-01``): a catalogue holds no timestamps.
+    """
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        where = "catalogue"
+
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.depth = 0
+            self.open_anchors: set[str] = set()
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in self.open_anchors:
+                    raise CatalogueError(
+                        f"{self.where}: line {line}: the alias *{event.anchor} is inside the "
+                        f"list or mapping &{event.anchor} it refers to, so it would repeat "
+                        "without end. Write the values out instead of the alias."
+                    )
+                return super().compose_node(parent, index)
+            self.depth += 1
+            if self.depth > MAX_YAML_DEPTH:
+                raise CatalogueError(_too_deep(self.where, line))
+            anchor = event.anchor
+            if anchor is not None:
+                self.open_anchors.add(anchor)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+                self.open_anchors.discard(anchor)
+
+    dropped = {_STANDARD + name for name in ("timestamp", "value", "yaml")}
+    BoundedLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in dropped]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return BoundedLoader
+
+
+def _too_deep(where: str, line: int) -> str:
+    return (
+        f"{where}: line {line}: the YAML is nested more than {MAX_YAML_DEPTH} levels deep "
+        "(counting what its aliases refer to), while a catalogue needs 5 (top level, "
+        "indicators, entry, label, text). Remove the extra levels of lists or mappings."
+    )
+
+
+def _check_nodes(root: Any, where: str) -> None:
+    """Refuse non-standard tags, repeated keys and documents too big once aliases are expanded.
+
+    An alias (``*name``) is a reference to a node composed earlier, so the node graph
+    stays small while the values it stands for may grow exponentially ("billion
+    laughs"). Each node is measured once (values, characters, height of its subtree)
+    and the measures are added up through aliases without building anything.
+    """
+    import yaml
+
+    measures: dict[int, tuple[int, int, int]] = {}
+
+    def measure(node: Any, depth: int) -> tuple[int, int, int]:
+        known = measures.get(id(node))
+        if known is None:
+            line = node.start_mark.line + 1
+            if node.tag not in _PLAIN_TAGS:
+                raise CatalogueError(
+                    f"{where}: line {line}: the tag {_tag_text(node.tag)!r} is not allowed. A "
+                    "catalogue holds only plain text, numbers, true/false, lists and mappings: "
+                    "remove the tag (quote the value if it is text)."
+                )
+            if isinstance(node, yaml.ScalarNode):
+                known = (1, len(node.value), 1)
+            else:
+                if isinstance(node, yaml.MappingNode):
+                    _check_keys(node, where)
+                    children = [child for pair in node.value for child in pair]
+                else:
+                    children = node.value
+                values, chars, height = 1, 0, 0
+                for child in children:
+                    v, c, h = measure(child, depth + 1)
+                    values, chars, height = values + v, chars + c, max(height, h)
+                    if values > MAX_YAML_VALUES:
+                        raise CatalogueError(
+                            f"{where}: the YAML would hold more than {MAX_YAML_VALUES:,} values "
+                            "once its aliases (*name) are replaced by what they refer to, far "
+                            "more than a catalogue needs. Remove the aliases that repeat other "
+                            "aliases (this is how 'billion laughs' documents exhaust memory)."
+                        )
+                    if chars > MAX_YAML_EXPANDED_CHARS:
+                        raise CatalogueError(
+                            f"{where}: the YAML would hold more than "
+                            f"{MAX_YAML_EXPANDED_CHARS:,} characters of text once its aliases "
+                            "(*name) are replaced by what they refer to, far more than a "
+                            "catalogue needs. Write each long text once, without aliases."
+                        )
+                known = (values, chars, height + 1)
+            measures[id(node)] = known
+        if depth + known[2] > MAX_YAML_DEPTH:
+            raise CatalogueError(_too_deep(where, node.start_mark.line + 1))
+        return known
+
+    measure(root, 0)
+
+
+def _check_keys(node: Any, where: str) -> None:
+    """A key given twice in one mapping would silently keep only the last value."""
+    seen: set[tuple[str, str]] = set()
+    for key, _ in node.value:
+        if key.tag == _STANDARD + "merge" or not isinstance(key.value, str):
+            continue
+        if (key.tag, key.value) in seen:
+            raise CatalogueError(
+                f"{where}: line {key.start_mark.line + 1}: the key {_short(key.value)} is given "
+                "twice in the same mapping, and YAML would keep only the last value. Remove "
+                "one of them."
+            )
+        seen.add((key.tag, key.value))
+
+
+def parse_yaml(text: str, *, where: str = "catalogue") -> Any:
+    """Parse catalogue YAML safely: plain values only, bounded in size once aliases expand.
+
+    Raises :class:`CatalogueError` (naming ``where``) for invalid YAML, a text longer
+    than :data:`MAX_YAML_CHARS`, a tag other than the plain standard ones
+    (``!!python/object``...), a key given twice in a mapping, nesting deeper than
+    :data:`MAX_YAML_DEPTH`, an alias inside what it refers to, or aliases that would
+    expand past :data:`MAX_YAML_VALUES` values or :data:`MAX_YAML_EXPANDED_CHARS`
+    characters.
+
+    Examples
+    --------
+    >>> parse_yaml("a: &x [1, 2]\\nb: *x\\nwhen: 2020-01-01\\n")
+    {'a': [1, 2], 'b': [1, 2], 'when': '2020-01-01'}
+    """
+    import yaml
+
+    if len(text) > MAX_YAML_CHARS:
+        raise CatalogueError(
+            f"{where}: the text has {len(text):,} characters; a catalogue may have at most "
+            f"{MAX_YAML_CHARS:,} (the built-in one has about 16,000). Check that this is the "
+            "catalogue you meant."
+        )
+    loader = _loader_class()(text)
+    loader.where = where
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, where)
+        return loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{where}: not valid YAML ({error}).") from None
+    finally:
+        loader.dispose()
+
+
+def load_catalogue(
+    source: str | os.PathLike[str] | Mapping[str, Any], *, name: str | None = None
+) -> Catalogue:
     """Load a catalogue from YAML text, a YAML file path, or an already parsed mapping.
 
-    The YAML holds ``name`` (optional), ``indicators``: a list of mappings
-    with the fields of :class:`IndicatorSpec`, and optionally ``layers``: a
-    list of mappings with the fields of :class:`LayerSpec`. It is read with
-    ``yaml.safe_load``. Reading a file is allowed here because it only parses a
-    specification; no data is read.
+    The YAML holds ``name`` (optional), ``indicators``: a non-empty list of
+    mappings with the fields of :class:`IndicatorSpec`, and optionally
+    ``layers``: a list of mappings with the fields of :class:`LayerSpec`. It is
+    read by :func:`parse_yaml` (a safe loader that refuses tags, repeated keys and
+    documents that would grow too big through aliases). Reading a file is
+    allowed here because it only parses a specification; no data is read.
+
+    Raises
+    ------
+    CatalogueError
+        For any problem of the text or of an entry, naming the file (``name``),
+        the entry, the field, the bad value and the fix. An empty catalogue (an
+        empty file, no ``indicators``, ``indicators: []``) is an error too: it
+        would compute nothing.
 
     Examples
     --------
@@ -713,46 +1028,64 @@ def load_catalogue(source: str | Mapping[str, Any], *, name: str | None = None) 
     >>> list(cat)
     ['pop']
     """
-    import os
-
-    import yaml
-
     where = name or "catalogue"
     if isinstance(source, Mapping):
         data: Any = source
     else:
-        text = str(source)
-        if "\n" not in text and text.endswith((".yaml", ".yml")):
+        text = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
+        if isinstance(source, os.PathLike) or (
+            "\n" not in text and text.endswith((".yaml", ".yml"))
+        ):
             from territorial.io.catalogues import read_catalogue_file
 
             where = name or os.path.basename(text)
             text = read_catalogue_file(text)
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as error:
-            raise CatalogueError(f"{where}: not valid YAML ({error}).") from None
-    if not isinstance(data, Mapping) or not isinstance(data.get("indicators"), list):
+        data = parse_yaml(text, where=where)
+    entry = "Add at least one entry with id, label, theme, unit, polarity, kind and its operands"
+    if data is None:
         raise CatalogueError(
-            f"{where}: expected a mapping with an 'indicators' list, got {type(data).__name__}."
+            f"{where}: the catalogue is empty. Write an 'indicators:' list: {entry.lower()[4:]} "
+            "(the built-in ones are listed by `territorial catalogue`)."
+        )
+    if not isinstance(data, Mapping):
+        raise CatalogueError(
+            f"{where}: the top level must be a mapping with an 'indicators' list, got a "
+            f"{type(data).__name__} ({_short(data)}). Start the file with 'indicators:'."
         )
     unknown = [k for k in data if k not in ("name", "description", "indicators", "layers")]
     if unknown:
         raise CatalogueError(
-            f"{where}: unknown top-level keys {format_values(unknown)}. "
+            f"{where}: unknown top-level keys {', '.join(_short(k) for k in unknown[:10])}. "
             "Allowed: name, description, layers, indicators."
         )
+    for key in ("name", "description"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise CatalogueError(f"{where}: {key}={_short(data[key])} must be text.")
+    raw = data.get("indicators")
+    if raw is not None and not isinstance(raw, list):
+        raise CatalogueError(
+            f"{where}: 'indicators' must be a list of entries, got a {type(raw).__name__} "
+            f"({_short(raw)})."
+        )
+    if not raw:
+        said = "has no 'indicators' list" if "indicators" not in data else "lists no indicators"
+        raise CatalogueError(
+            f"{where}: the catalogue {said}, so it would compute nothing. {entry} under "
+            "'indicators:' (to compute the built-in indicators, give no catalogue)."
+        )
     specs = [
-        spec_from_mapping(entry, where=where + f" (entry {i + 1})")
-        for i, entry in enumerate(data["indicators"])
+        spec_from_mapping(item, where=where + f" (entry {i + 1})") for i, item in enumerate(raw)
     ]
-    raw_layers = data.get("layers") or []
+    raw_layers = data.get("layers")
+    if raw_layers is None:
+        raw_layers = []
     if not isinstance(raw_layers, list):
         raise CatalogueError(
             f"{where}: 'layers' must be a list of mappings, got {type(raw_layers).__name__}."
         )
     layers = [
-        layer_from_mapping(entry, where=where + f" (layer {i + 1})")
-        for i, entry in enumerate(raw_layers)
+        layer_from_mapping(item, where=where + f" (layer {i + 1})")
+        for i, item in enumerate(raw_layers)
     ]
     return Catalogue(specs, name=str(data.get("name") or where), layers=layers)
 
