@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import box
 
-from territorial.errors import ColumnNotFoundError, InvalidArgumentError
+from territorial.errors import (
+    ColumnNotFoundError,
+    InvalidArgumentError,
+    NonNumericValuesError,
+    SumOverflowError,
+)
 from territorial.indicators import compute, load_catalogue, membership
 
 CATALOGUE = load_catalogue(
@@ -266,3 +271,80 @@ indicators:
     assert np.isnan(table.values.loc["u", "density"])
     # memberships left out: c and d in t, c in u
     assert table.report["partial_scope"] == {"density": 3, "growth": 3}
+
+
+def _two_units(pop, area=(1.0, 3.0)) -> pd.DataFrame:
+    """Synthetic: two units 'a' and 'b' with the given populations and areas."""
+    return pd.DataFrame({"pop": list(pop), "area_km2": list(area)}, index=["a", "b"])
+
+
+def test_text_used_as_a_component_names_the_column_and_rows():
+    comp = _two_units(["12", "x"]).assign(pop=lambda d: d["pop"].astype(object))
+    for ids, users in ((["pop"], "pop"), (["pop", "density"], "pop, density")):
+        with pytest.raises(NonNumericValuesError) as info:
+            compute(CATALOGUE, comp, {"t": ["a", "b"]}, indicators=ids)
+        assert str(info.value) == (
+            f"Column 'pop' is used as numbers by {users}, but 1 row is not a number (code: "
+            "value): 'b': 'x'. Correct these cells, or read them as missing values: "
+            "read_table(path, missing=(*MISSING_MARKERS, 'VALUE')) (CLI: --missing VALUE)."
+        )
+    many = pd.DataFrame(
+        {"pop": [f"n{i}" for i in range(7)], "area_km2": 1.0}, index=list("abcdefg")
+    )
+    with pytest.raises(NonNumericValuesError) as info:
+        compute(CATALOGUE, many, indicators=["pop"])
+    assert str(info.value).startswith(
+        "Column 'pop' is used as numbers by pop, but 7 rows are not numbers (code: value): "
+        "'a': 'n0', 'b': 'n1', 'c': 'n2', 'd': 'n3', 'e': 'n4' (and 2 more). "
+    )
+    # numbers stored as text are fine, and missing cells stay missing
+    text = _two_units(["12", None]).astype({"pop": object})
+    values = compute(CATALOGUE, text, indicators=["pop"]).values["pop"]
+    assert values["a"] == 12.0 and np.isnan(values["b"])
+
+
+def test_infinite_components_are_missing_and_reported():
+    comp = _two_units([np.inf, 5.0])
+    table = compute(CATALOGUE, comp, {"t": ["a", "b"], "u": ["a"]}, indicators=["pop"])
+    assert table.values["pop"].to_dict() == {"t": 5.0, "u": pytest.approx(np.nan, nan_ok=True)}
+    assert table.report["non_finite"] == {"pop": 1}
+    assert (
+        "non_finite" not in compute(CATALOGUE, _two_units([1.0, 2.0]), indicators=["pop"]).report
+    )
+
+
+@pytest.mark.filterwarnings("error")
+def test_overflowing_sums_and_ratios_are_errors():
+    big = _two_units([1e308, 1e308])
+    with pytest.raises(SumOverflowError) as info:
+        compute(CATALOGUE, big, {"t": ["a", "b"], "u": ["a"]}, indicators=["pop"])
+    assert str(info.value) == (
+        "The sum of 'pop' overflows (it exceeds 1.8e308, the largest 64-bit float) in 1 "
+        "territory: 't'. Check the units of the components (values near 1e308 or 1e-308 are "
+        "errors), or rescale them."
+    )
+    with pytest.raises(SumOverflowError) as info:
+        compute(CATALOGUE, big, {"t": ["a", "b"], "v": ["b", "a"]}, indicators=["density"])
+    assert str(info.value) == (
+        "The sum of 'pop' (indicator 'density') overflows (it exceeds 1.8e308, the largest "
+        "64-bit float) in 2 territories: 't', 'v'. Check the units of the components (values "
+        "near 1e308 or 1e-308 are errors), or rescale them."
+    )
+    tiny_area = _two_units([1e300, 1.0], area=(1e-20, 1.0))
+    with pytest.raises(SumOverflowError) as info:
+        compute(CATALOGUE, tiny_area, indicators=["density"])
+    assert str(info.value) == (
+        "The indicator 'density' overflows (it exceeds 1.8e308, the largest 64-bit float) in "
+        "1 territory: 'a'. Check the units of the components (values near 1e308 or 1e-308 are "
+        "errors), or rescale them."
+    )
+    sectors = pd.DataFrame({"sector_a": [1e308, 1e308], "sector_b": [1.0, 1.0]}, index=["a", "b"])
+    with pytest.raises(SumOverflowError) as info:
+        compute(CATALOGUE, sectors, {"t": ["a", "b"]}, indicators=["shannon_sectors"])
+    assert str(info.value).startswith(
+        "The sum of 'sector_a' overflows (it exceeds 1.8e308, the largest 64-bit float) in 1 "
+        "territory: 't'. "
+    )
+    # one step below the overflow is computed exactly
+    fine = compute(CATALOGUE, _two_units([8e307, 8e307]), {"t": ["a", "b"]}, indicators=["pop"])
+    assert fine.values.loc["t", "pop"] == 1.6e308

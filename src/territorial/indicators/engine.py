@@ -22,6 +22,8 @@ from territorial.errors import (
     ColumnNotFoundError,
     DuplicateCodeError,
     InvalidArgumentError,
+    NonNumericValuesError,
+    SumOverflowError,
     format_values,
 )
 from territorial.indicators import kinds
@@ -207,6 +209,65 @@ class IndicatorTable:
         return self.parts[indicator].copy()
 
 
+def _as_numbers(
+    frame: pd.DataFrame, columns: Iterable[str], users: Mapping[str, list[str]], report: dict
+) -> pd.DataFrame:
+    """The columns as floats; text that is not a number is an error naming the column, the
+    indicators that use it and a few rows; infinite values become missing, counted in
+    ``report["non_finite"]``.
+    """
+    out: dict[str, pd.Series] = {}
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            numbers = pd.to_numeric(values, errors="coerce")
+            bad = numbers.isna() & values.notna()
+            if pd.api.types.is_bool_dtype(values) or bad.any():
+                rows = values[bad] if bad.any() else values
+                examples = ", ".join(f"{c!r}: {v!r}" for c, v in rows.head(5).items())
+                more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
+                used_by = ", ".join(users.get(column, [])) or "the indicators"
+                count = (
+                    "1 row is not a number"
+                    if len(rows) == 1
+                    else (f"{len(rows)} rows are not numbers")
+                )
+                raise NonNumericValuesError(
+                    f"Column {column!r} is used as numbers by {used_by}, but {count} "
+                    f"(code: value): {examples}{more}. Correct "
+                    "these cells, or read them as missing values: read_table(path, "
+                    "missing=(*MISSING_MARKERS, 'VALUE')) (CLI: --missing VALUE)."
+                )
+            values = numbers
+        values = values.astype("float64")
+        infinite = np.isinf(values.to_numpy())
+        if infinite.any():
+            report.setdefault("non_finite", {})[column] = int(infinite.sum())
+            values = values.where(~infinite, np.nan)
+        out[column] = values
+    return pd.DataFrame(out, index=frame.index, columns=list(columns))
+
+
+def _check_finite(values: pd.DataFrame | pd.Series, what: str = "The sum of {}") -> None:
+    """A sum (or a ratio) of finite numbers that came out infinite: an overflow error.
+
+    ``what`` words the quantity, ``{}`` standing for the column (or the Series' name).
+    """
+    frame = values.to_frame() if isinstance(values, pd.Series) else values
+    infinite = np.isinf(frame.to_numpy(dtype="float64", na_value=np.nan))
+    if not infinite.any():
+        return
+    rows, cols = np.nonzero(infinite)
+    column = str(frame.columns[cols[0]])
+    codes = [str(frame.index[r]) for r, c in zip(rows, cols, strict=True) if c == cols[0]]
+    plural = "territory" if len(codes) == 1 else "territories"
+    raise SumOverflowError(
+        f"{what.format(repr(column))} overflows (it exceeds 1.8e308, the largest 64-bit "
+        f"float) in {len(codes)} {plural}: {format_values(codes)}. Check the units of the "
+        "components (values near 1e308 or 1e-308 are errors), or rescale them."
+    )
+
+
 def _check_columns(spec: IndicatorSpec, operand: str, columns: list[str], available: pd.Index):
     for column in columns:
         if column not in available:
@@ -303,16 +364,25 @@ def compute(
             _check_columns(spec, "breakdown", list(spec.breakdown), components.columns)
             needed.update(spec.breakdown)
             summed.update(spec.breakdown)
-    numeric = components[sorted(needed)].apply(pd.to_numeric).astype("float64")
-    sums = (
-        numeric[sorted(summed)]
-        .reindex(unit_codes)
-        .set_axis(territory_codes, axis=0)
-        .groupby(level=0, observed=False)
-        .sum(min_count=1)
-    )
+    users: dict[str, list[str]] = {}
+    for sid in ids:
+        for cols in catalogue.columns_of(sid).values():
+            for column in cols:
+                users.setdefault(column, []).append(sid)
+        for column in catalogue[sid].breakdown or ():
+            users.setdefault(column, []).append(sid)
+    numeric = _as_numbers(components, sorted(needed), users, report)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflows are checked below
+        sums = (
+            numeric[sorted(summed)]
+            .reindex(unit_codes)
+            .set_axis(territory_codes, axis=0)
+            .groupby(level=0, observed=False)
+            .sum(min_count=1)
+        )
     sums.index = pd.Index(sums.index.astype(str), dtype=str)
     sums = sums.reindex(territory_index)
+    _check_finite(sums)
     ref_totals = reference if reference is not None else components
 
     values: dict[str, pd.Series] = {}
@@ -320,7 +390,10 @@ def compute(
     parts: dict[str, pd.DataFrame] = {}
 
     def total(cols: list[str]) -> pd.Series:
-        return sums[cols].sum(axis=1, min_count=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = sums[cols].sum(axis=1, min_count=1)
+        _check_finite(out.rename(" + ".join(cols)))
+        return out
 
     unit_rows = numeric.reindex(unit_codes)
     group_codes = np.asarray(territory_codes.codes)  # position of each membership's territory
@@ -334,8 +407,9 @@ def compute(
         reverse: Mayotte has an area but no population) is left out of both sums,
         and counted in ``report["partial_scope"]``.
         """
-        a = unit_rows[first].sum(axis=1, min_count=1).to_numpy()
-        b = unit_rows[second].sum(axis=1, min_count=1).to_numpy()
+        with np.errstate(over="ignore", invalid="ignore"):  # overflows are checked below
+            a = unit_rows[first].sum(axis=1, min_count=1).to_numpy()
+            b = unit_rows[second].sum(axis=1, min_count=1).to_numpy()
         both = ~np.isnan(a) & ~np.isnan(b) & in_territory
         left_out = int(((~np.isnan(a) | ~np.isnan(b)) & ~both & in_territory).sum())
         if left_out:
@@ -343,11 +417,14 @@ def compute(
         n = len(territory_index)
         known = np.bincount(group_codes[both], minlength=n) > 0
 
-        def by_territory(x: np.ndarray) -> pd.Series:
-            sums = np.bincount(group_codes[both], weights=x[both], minlength=n)
-            return pd.Series(np.where(known, sums, np.nan), index=territory_index)
+        def by_territory(x: np.ndarray, cols: list[str]) -> pd.Series:
+            with np.errstate(over="ignore", invalid="ignore"):
+                sums = np.bincount(group_codes[both], weights=x[both], minlength=n)
+            out = pd.Series(np.where(known, sums, np.nan), index=territory_index)
+            _check_finite(out.rename(" + ".join(cols)), f"The sum of {{}} (indicator {sid!r})")
+            return out
 
-        return by_territory(a), by_territory(b)
+        return by_territory(a, first), by_territory(b, second)
 
     for sid in ids:
         spec = catalogue[sid]
@@ -368,8 +445,8 @@ def compute(
             flag = kinds.zero_division(start)
             parts[sid] = pd.DataFrame({"start": start, "end": end, "years": spec.years})
         elif kind in ("gini", "theil", "median") and not spec.records:
-            member_values = (
-                components[cols["column"]].apply(pd.to_numeric).sum(axis=1, min_count=1)
+            member_values = _as_numbers(components, cols["column"], users, report).sum(
+                axis=1, min_count=1
             )
             member_values = member_values.reindex(unit_codes).reset_index(drop=True)
             groups = pd.Series(long["territory"].to_numpy())
@@ -381,7 +458,7 @@ def compute(
             flag = value.isna() & has_members
         elif kind in _BREAKDOWN_KINDS:
             breakdown = sums[list(spec.breakdown or ())]
-            ref = ref_totals[list(spec.breakdown or ())].apply(pd.to_numeric).sum()
+            ref = _as_numbers(ref_totals, list(spec.breakdown or ()), users, {}).sum()
             if kind == "location_quotient":
                 value = kinds.location_quotient(
                     breakdown, str(spec.category), reference=ref, name=sid
@@ -394,6 +471,7 @@ def compute(
         else:  # pragma: no cover - the spec validation rejects unknown kinds
             raise AssertionError(kind)
         values[sid] = value.reindex(territory_index).astype("float64")
+        _check_finite(values[sid].rename(sid), "The indicator {}")
         flags[sid] = flag.reindex(territory_index).fillna(False).astype(bool)
 
     frame = pd.DataFrame(values, index=territory_index, columns=ids)
