@@ -219,11 +219,11 @@ def _as_numbers(
     out: dict[str, pd.Series] = {}
     for column in columns:
         values = frame[column]
-        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        if not pd.api.types.is_numeric_dtype(values):
             numbers = pd.to_numeric(values, errors="coerce")
             bad = numbers.isna() & values.notna()
-            if pd.api.types.is_bool_dtype(values) or bad.any():
-                rows = values[bad] if bad.any() else values
+            if bad.any():
+                rows = values[bad]
                 examples = ", ".join(f"{c!r}: {v!r}" for c, v in rows.head(5).items())
                 more = f" (and {len(rows) - 5} more)" if len(rows) > 5 else ""
                 used_by = ", ".join(users.get(column, [])) or "the indicators"
