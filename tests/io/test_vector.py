@@ -165,3 +165,101 @@ def test_points_from_csv_and_vector(tmp_path):
         f"The point table {str(csv)!r} has no CRS; territorial never guesses one. Pass "
         "crs=4326 for longitude/latitude in degrees, crs=2154 for Lambert-93."
     )
+
+
+def test_bad_crs_values_are_clear_errors():
+    for value, fix in (
+        (99999, "EPSG:99999 is not in the EPSG database: check the code."),
+        ("99999", "EPSG:99999 is not in the EPSG database: check the code."),
+        ("EPSG:99999", "EPSG:99999 is not in the EPSG database: check the code."),
+        ("foo", "pyproj cannot read it (Invalid projection: foo)."),
+    ):
+        with pytest.raises(InvalidArgumentError) as info:
+            read_territories(GEORGIA, code="AreaKey", name="AreaKey", crs=value)
+        assert str(info.value) == (
+            f"crs={value!r} is not valid: expected an EPSG code such as 2154 (Lambert-93) or "
+            f"4326 (longitude/latitude), or a CRS text pyproj reads. {fix}"
+        )
+    with pytest.raises(InvalidArgumentError) as info:
+        read_territories(GEORGIA, code="AreaKey", name="AreaKey", crs=26916, metric_crs="bar")
+    assert str(info.value).startswith("metric_crs='bar' is not valid: expected an EPSG code")
+    # a code given as text is the same CRS as the number
+    same = read_territories(GEORGIA, code="AreaKey", name="AreaKey", crs="26916")
+    assert same.crs.to_epsg() == 26916
+
+
+@pytest.fixture
+def two_layers(tmp_path, synthetic_grid):
+    """Synthetic: a GeoPackage with two layers of the synthetic grid."""
+    path = tmp_path / "two.gpkg"
+    plain = synthetic_grid[["name", "geometry"]].reset_index()
+    plain.to_file(path, layer="communes")
+    plain.iloc[:2].to_file(path, layer="extra")
+    return path
+
+
+def test_layers_unknown_first_and_other_ones(two_layers, tmp_path):
+    with pytest.raises(InvalidArgumentError) as info:
+        read_territories(two_layers, code="code", name="name", layer="nope")
+    assert str(info.value) == (
+        "layer='nope' is not valid: expected a layer of two.gpkg: 'communes', 'extra'. "
+        "CLI: --layer NAME."
+    )
+    first = read_territories(two_layers, code="code", name="name")  # no warning either
+    assert len(first) == 6
+    assert first.attrs["report"].lines()[1] == (
+        "layer 'communes' read; the file has other layers: 'extra' (choose one with "
+        "layer=NAME, CLI: --layer NAME)"
+    )
+    assert len(read_territories(two_layers, code="code", name="name", layer="extra")) == 2
+    assert len(read_territories(two_layers, code="code", name="name", layer=1)) == 2
+
+
+def test_files_that_are_not_vector_files(tmp_path):
+    parquet = tmp_path / "x.parquet"
+    parquet.write_bytes(b"PAR1")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_territories(parquet, code="code", name="name")
+    assert str(info.value).startswith(
+        f"path={str(parquet)!r} is not valid: expected a GeoParquet file. It cannot be read ("
+    )
+    for name, content in (("x.gpkg", b"not a vector file"), ("x.geojson", b"{oops")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(InvalidArgumentError) as info:
+            read_territories(path, code="code", name="name")
+        assert str(info.value) == (
+            f"path={str(path)!r} is not valid: expected a vector file that GDAL reads "
+            "(GeoPackage, Shapefile, GeoJSON, FlatGeobuf, GeoParquet). The file is damaged "
+            "or is not a vector file: check that it is the right file and that it was "
+            "written completely."
+        )
+
+
+def test_points_and_lines_are_left_out_of_territories(tmp_path):
+    from shapely import LineString, MultiPoint, Point
+
+    # synthetic: two squares, a point, a multipoint and a line
+    shapes = [box(0, 0, 1000, 1000), Point(5, 5), box(1000, 0, 2000, 1000),
+              LineString([(0, 0), (9, 9)]), MultiPoint([(1, 1), (2, 2)])]  # fmt: skip
+    path = tmp_path / "mixed.gpkg"
+    gpd.GeoDataFrame(
+        {"code": ["a", "b", "c", "d", "e"], "name": list("ABCDE")}, geometry=shapes, crs=2154
+    ).to_file(path)
+    zones = read_territories(path, code="code", name="name")
+    assert zones.index.tolist() == ["a", "c"]
+    assert zones["area_km2"].tolist() == pytest.approx([1.0, 1.0])
+    lines = zones.attrs["report"].lines()
+    assert "2 point geometries left out (territories are polygons): b, e" in lines
+    assert "1 line geometries left out (territories are polygons): d" in lines
+    only_points = tmp_path / "points.geojson"
+    gpd.GeoDataFrame({"code": ["p"], "name": ["P"]}, geometry=[Point(1, 2)], crs=2154).to_file(
+        only_points
+    )
+    with pytest.raises(InvalidArgumentError) as info:
+        read_territories(only_points, code="code", name="name")
+    assert str(info.value) == (
+        f"path={str(only_points)!r} is not valid: expected a layer of polygons (territories "
+        "have an area). Its geometries are 1 point: use read_points for points, or give the "
+        "polygons."
+    )

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from territorial.errors import (
     ColumnNotFoundError,
@@ -18,11 +22,19 @@ from territorial.errors import (
     InvalidArgumentError,
     MissingCRSError,
     UnsupportedFormatError,
+    format_values,
 )
 from territorial.io.tables import repair_codes
 from territorial.territories.crs import metric_area_km2
 
-__all__ = ["ADMIN_EXPRESS_LAYOUTS", "VECTOR_SUFFIXES", "LayerReport", "read_territories"]
+__all__ = [
+    "ADMIN_EXPRESS_LAYOUTS",
+    "VECTOR_SUFFIXES",
+    "LayerReport",
+    "parse_crs",
+    "read_territories",
+    "read_vector",
+]
 
 VECTOR_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".parquet", ".geoparquet", ".zip")
 
@@ -50,9 +62,23 @@ class LayerReport:
     repaired_geometries: list[str] = field(default_factory=list)
     empty_geometries: list[str] = field(default_factory=list)
     repaired_codes: int = 0
+    not_polygons: dict[str, list[str]] = field(default_factory=dict)
+    layer: str | None = None
+    other_layers: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{self.rows} territories read from {self.path} ({self.layout})"]
+        if self.other_layers:
+            out.append(
+                f"layer {self.layer!r} read; the file has other layers: "
+                f"{format_values(self.other_layers)} (choose one with layer=NAME, CLI: "
+                "--layer NAME)"
+            )
+        for kind, codes in self.not_polygons.items():
+            out.append(
+                f"{len(codes)} {kind} geometries left out (territories are polygons): "
+                f"{', '.join(codes[:10])}" + (" ..." if len(codes) > 10 else "")
+            )
         if self.repaired_geometries:
             out.append(
                 f"{len(self.repaired_geometries)} invalid geometries repaired with make_valid "
@@ -69,6 +95,115 @@ class LayerReport:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def parse_crs(value: object, *, argument: str = "crs") -> CRS:
+    """A CRS from an EPSG code (``2154``, ``"2154"``, ``"EPSG:2154"``) or any text pyproj reads.
+
+    Raises
+    ------
+    InvalidArgumentError
+        The value is not a CRS pyproj knows.
+
+    Examples
+    --------
+    >>> parse_crs("2154").name
+    'RGF93 v1 / Lambert-93'
+    >>> parse_crs(99999, argument="--crs")
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --crs=99999 is not valid: expected an EPSG code \
+such as 2154 (Lambert-93) or 4326 (longitude/latitude), or a CRS text pyproj reads. \
+EPSG:99999 is not in the EPSG database: check the code.
+    """
+    text = str(value).strip()
+    candidate: object = int(text) if text.isdigit() and not isinstance(value, bool) else value
+    if isinstance(value, float) and value.is_integer():
+        candidate = int(value)
+    try:
+        if isinstance(value, bool):
+            raise CRSError("a boolean is not a CRS")
+        return CRS.from_user_input(candidate)
+    except CRSError as error:
+        if isinstance(candidate, int) or text.upper().startswith("EPSG:"):
+            code = text.upper().removeprefix("EPSG:")
+            fix = f"EPSG:{code} is not in the EPSG database: check the code."
+        else:
+            fix = f"pyproj cannot read it ({str(error).split(': (', 1)[0]})."
+        raise InvalidArgumentError(
+            argument, value,
+            "an EPSG code such as 2154 (Lambert-93) or 4326 (longitude/latitude), or a CRS "
+            "text pyproj reads",
+            fix,
+        ) from None  # fmt: skip
+
+
+def read_vector(
+    path: Path, *, layer: str | int | None = None, argument: str = "path"
+) -> tuple[gpd.GeoDataFrame, str | None, list[str]]:
+    """Read a vector file; damaged files and unknown layers are clear errors.
+
+    Returns the frame, the layer read (None for GeoParquet) and the file's other layers.
+    A file with several layers and no ``layer`` gives its first one.
+    """
+    if path.suffix.lower() in (".parquet", ".geoparquet"):
+        try:
+            return gpd.read_parquet(path), None, []
+        except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+            raise InvalidArgumentError(
+                argument, str(path), "a GeoParquet file",
+                f"It cannot be read ({str(error).splitlines()[0]}).",
+            ) from None  # fmt: skip
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError:
+        raise InvalidArgumentError(
+            argument, str(path),
+            "a vector file that GDAL reads (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, "
+            "GeoParquet)",
+            "The file is damaged or is not a vector file: check that it is the right file "
+            "and that it was written completely.",
+        ) from None  # fmt: skip
+    if not layers:
+        raise InvalidArgumentError(
+            argument, str(path), "a vector file with at least one layer", "The file is empty."
+        )
+    if layer is None:
+        chosen: str | int = layers[0]
+    elif isinstance(layer, str) and layer in layers:
+        chosen = layer
+    elif isinstance(layer, int) and not isinstance(layer, bool) and 0 <= layer < len(layers):
+        chosen = layers[layer]
+    else:
+        raise InvalidArgumentError(
+            "layer", layer, f"a layer of {path.name}: {format_values(layers)}",
+            "CLI: --layer NAME.",
+        )  # fmt: skip
+    try:
+        gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise InvalidArgumentError(
+            argument, str(path), "a vector file that GDAL reads",
+            f"The layer {chosen!r} cannot be read ({str(error).splitlines()[0]}).",
+        ) from None  # fmt: skip
+    return gdf, str(chosen), [n for n in layers if n != chosen]
+
+
+#: shapely type ids of what is not a polygon, by the name used in reports
+_NOT_POLYGONS = {"point": (0, 4), "line": (1, 2, 5)}
+
+
+def _polygonal(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygons kept; collections reduced to their polygons; True where nothing polygonal."""
+    geoms = geoms.copy()
+    types = shapely.get_type_id(geoms)
+    collections = np.flatnonzero(types == 7)
+    for i in collections:
+        parts = [g for g in shapely.get_parts(geoms[i]) if shapely.get_type_id(g) in (3, 6)]
+        geoms[i] = shapely.multipolygons(shapely.get_parts(parts)) if parts else None
+    lost = np.zeros(len(geoms), dtype=bool)
+    lost[collections] = shapely.is_missing(geoms[collections])
+    return geoms, lost
 
 
 def _detect_admin_express(columns: pd.Index) -> str | None:
@@ -133,24 +268,36 @@ def read_territories(
 
     Examples
     --------
-    >>> from libpysal.examples import get_path  # doctest: +SKIP
-    >>> g = read_territories(get_path("G_utm.shp"), code="AreaKey", name="AreaKey",
-    ...                      crs=26916)  # doctest: +SKIP
-    >>> len(g)  # doctest: +SKIP
-    159
+    A small file made for the example: two squares of 1 km² in Lambert-93, a code
+    that lost its leading zero, and a point that is not a territory.
+
+    >>> import tempfile
+    >>> from shapely import Point, box
+    >>> path = Path(tempfile.mkdtemp()) / "zones.geojson"
+    >>> shapes = [box(700_000, 6_600_000, 701_000, 6_601_000),
+    ...           box(701_000, 6_600_000, 702_000, 6_601_000), Point(700_500, 6_600_500)]
+    >>> gpd.GeoDataFrame({"id": ["1001", "01002", "01003"], "nom": ["A", "B", "C"]},
+    ...                  geometry=shapes, crs=2154).to_file(path)
+    >>> zones = read_territories(path, code="id", name="nom")
+    >>> zones["area_km2"].round(3).to_dict()
+    {'01001': 1.0, '01002': 1.0}
+    >>> print(zones.attrs["report"])  # doctest: +ELLIPSIS
+    3 territories read from .../zones.geojson (user columns)
+    1 point geometries left out (territories are polygons): 01003
+    1 codes repaired (leading zeros restored)
     """
     path = Path(path)
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         raise UnsupportedFormatError("path", path, VECTOR_SUFFIXES)
     if not path.exists():
         raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
-    if path.suffix.lower() in (".parquet", ".geoparquet"):
-        gdf = gpd.read_parquet(path)
-    else:
-        gdf = gpd.read_file(path, layer=layer, engine="pyogrio")
-    if gdf.crs is None and crs is not None:
-        gdf = gdf.set_crs(crs)
-    elif crs is not None and not gdf.crs.equals(gpd.GeoSeries([], crs=crs).crs):
+    given_crs = parse_crs(crs) if crs is not None else None
+    if metric_crs is not None:
+        parse_crs(metric_crs, argument="metric_crs")
+    gdf, layer_read, other_layers = read_vector(path, layer=layer)
+    if gdf.crs is None and given_crs is not None:
+        gdf = gdf.set_crs(given_crs)
+    elif given_crs is not None and not gdf.crs.equals(given_crs):
         raise CRSMismatchError(
             f"crs={crs!r} was given but {str(path)!r} declares {gdf.crs.to_string()}. "
             "Drop the crs argument, or reproject the file first."
@@ -187,14 +334,38 @@ def read_territories(
     duplicated = codes[codes.duplicated()].unique().tolist()
     if duplicated:
         raise DuplicateCodeError(f"the {code!r} column of {path.name}", duplicated)
-    report = LayerReport(path=str(path), rows=len(gdf), layout=layout, repaired_codes=n_repaired)
+    report = LayerReport(
+        path=str(path), rows=len(gdf), layout=layout, repaired_codes=n_repaired,
+        layer=layer_read, other_layers=other_layers,
+    )  # fmt: skip
     geoms = gdf.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    invalid = ~empty & ~shapely.is_valid(geoms)
+    types = shapely.get_type_id(geoms)
+    drop = np.zeros(len(geoms), dtype=bool)
+    for kind, ids in _NOT_POLYGONS.items():
+        is_kind = ~empty & np.isin(types, ids)
+        if is_kind.any():
+            report.not_polygons[kind] = codes[is_kind].tolist()
+            drop |= is_kind
+    invalid = ~empty & ~drop & ~shapely.is_valid(geoms)
     report.repaired_geometries = codes[invalid].tolist()
     report.empty_geometries = codes[empty].tolist()
     geoms = geoms.copy()
     geoms[invalid] = shapely.make_valid(geoms[invalid])
+    geoms, lost = _polygonal(geoms)
+    lost &= ~empty
+    if lost.any():
+        report.not_polygons["line or point (after repair)"] = codes[lost].tolist()
+        drop |= lost
+    if drop.all():
+        found = ", ".join(f"{len(c)} {k}" for k, c in report.not_polygons.items())
+        raise InvalidArgumentError(
+            "path", str(path), "a layer of polygons (territories have an area)",
+            f"Its geometries are {found}: use read_points for points, or give the polygons.",
+        )  # fmt: skip
+    if drop.any():
+        keep = ~drop
+        gdf, codes, geoms = gdf[keep], codes[keep], geoms[keep]
     out = pd.DataFrame(
         {"name": gdf[name].astype(str).to_numpy(), "level": level or "territory"},
         index=pd.Index(codes.to_numpy(), name="code"),
@@ -212,7 +383,7 @@ def read_territories(
     if metric_crs is None:
         metric = gdf.crs if gdf.crs.is_projected else result.geometry.estimate_utm_crs()
     else:
-        metric = gpd.GeoSeries([], crs=metric_crs).crs
+        metric = parse_crs(metric_crs, argument="metric_crs")
     epsg = metric.to_epsg()
     if epsg is None:
         raise InvalidArgumentError(
