@@ -252,8 +252,12 @@ def _label_problem(label: object) -> str | None:
         )
     for lang in _LANGUAGES:
         text = label.get(lang, "")
-        if not isinstance(text, str) or (lang == "fr" and not text.strip()):
-            hint = _BOOL_HINT if isinstance(text, bool) or text is None else ""
+        if text is None or (lang == "fr" and isinstance(text, str) and not text.strip()):
+            if lang == "fr":
+                return f"label fr is empty: write the French label {example}."
+            return "label en is empty: write the English label, or leave 'en' out."
+        if not isinstance(text, str):
+            hint = _BOOL_HINT if isinstance(text, bool) else ""
             return f"label {lang}={_short(text)} must be text; quote it in the YAML{hint}."
     return None
 
@@ -938,9 +942,9 @@ def _check_nodes(root: Any, where: str) -> None:
                             "catalogue needs. Write each long text once, without aliases."
                         )
                 known = (values, chars, height + 1)
+                if depth + known[2] > MAX_YAML_DEPTH:  # the innermost list or mapping too deep
+                    raise CatalogueError(_too_deep(where, line))
             measures[id(node)] = known
-        if depth + known[2] > MAX_YAML_DEPTH:
-            raise CatalogueError(_too_deep(where, node.start_mark.line + 1))
         return known
 
     measure(root, 0)
