@@ -106,3 +106,28 @@ def test_unsupported_format(tmp_path):
         f"path={str(path)!r} has an unsupported format. Use a file ending in one of: .csv, "
         ".txt, .tsv, .xlsx, .gpkg, .shp, .geojson, .json, .fgb, .parquet, .geoparquet, .zip."
     )
+
+
+def test_bad_crs_unknown_layer_and_infinite_coordinates(tmp_path):
+    # synthetic: three points, one with an infinite longitude
+    table = tmp_path / "p.csv"
+    table.write_text("lon;lat\n4,8;45,7\ninf;45\n5;46\n")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_points(table, crs="foo")
+    assert str(info.value) == (
+        "crs='foo' is not valid: expected an EPSG code such as 2154 (Lambert-93) or 4326 "
+        "(longitude/latitude), or a CRS text pyproj reads. pyproj cannot read it (Invalid "
+        "projection: foo)."
+    )
+    points = read_points(table, crs="4326")
+    assert points.geometry.x.tolist() == [4.8, 5.0]
+    assert points.attrs["report"]["dropped_missing_coordinates"] == 1
+    layered = tmp_path / "p.gpkg"
+    points.to_file(layered, layer="shops")
+    with pytest.raises(InvalidArgumentError) as info:
+        read_points(layered, layer="schools")
+    assert str(info.value) == (
+        "layer='schools' is not valid: expected a layer of p.gpkg: 'shops'. Name one of them: "
+        "read_points(path, layer=NAME)."
+    )
+    assert len(read_points(layered, layer="shops")) == 2

@@ -16,7 +16,7 @@ from territorial.errors import (
     UnsupportedFormatError,
 )
 from territorial.io.tables import TableReport, clean_columns, read_frame
-from territorial.io.vector import VECTOR_SUFFIXES
+from territorial.io.vector import VECTOR_SUFFIXES, parse_crs, read_vector
 
 X_CANDIDATES = ("lon", "lng", "long", "longitude", "x", "coordonnee_x", "coord_x")
 Y_CANDIDATES = ("lat", "latitude", "y", "coordonnee_y", "coord_y")
@@ -107,6 +107,7 @@ def read_points(
     suffix = path.suffix.lower()
     if suffix in (*TABLE_SUFFIXES, *VECTOR_SUFFIXES) and not path.exists():
         raise InvalidArgumentError("path", str(path), "an existing file", "Check the path.")
+    given_crs = parse_crs(crs) if crs is not None else None
     if suffix in TABLE_SUFFIXES:
         if crs is None:
             raise MissingCRSError(
@@ -130,7 +131,7 @@ def read_points(
         points = gpd.GeoDataFrame(
             frame[keep].drop(columns=[x_col, y_col]),
             geometry=gpd.points_from_xy(xs[keep], ys[keep]),
-            crs=crs,
+            crs=given_crs,
         )
         comma = list(table_report.decimal_comma_columns)
         points.attrs["report"] = {
@@ -141,15 +142,12 @@ def read_points(
         }
         return points
     if suffix in VECTOR_SUFFIXES:
-        if suffix in (".parquet", ".geoparquet"):
-            points = gpd.read_parquet(path)
-        else:
-            points = gpd.read_file(path, layer=layer, engine="pyogrio")
-        if points.crs is None and crs is not None:
-            points = points.set_crs(crs)
-        elif crs is not None and not points.crs.equals(
-            gpd.GeoSeries([], crs=crs).crs, ignore_axis_order=True
-        ):
+        points, _, _ = read_vector(
+            path, layer=layer, layer_fix="Name one of them: read_points(path, layer=NAME)."
+        )
+        if points.crs is None and given_crs is not None:
+            points = points.set_crs(given_crs)
+        elif given_crs is not None and not points.crs.equals(given_crs, ignore_axis_order=True):
             raise CRSMismatchError(
                 f"crs={crs!r} was given but {str(path)!r} declares {points.crs.to_string()}. "
                 "Drop the crs argument, or reproject the file first."

@@ -139,7 +139,11 @@ EPSG:99999 is not in the EPSG database: check the code.
 
 
 def read_vector(
-    path: Path, *, layer: str | int | None = None, argument: str = "path"
+    path: Path,
+    *,
+    layer: str | int | None = None,
+    argument: str = "path",
+    layer_fix: str = "CLI: --layer NAME.",
 ) -> tuple[gpd.GeoDataFrame, str | None, list[str]]:
     """Read a vector file; damaged files and unknown layers are clear errors.
 
@@ -176,9 +180,8 @@ def read_vector(
         chosen = layers[layer]
     else:
         raise InvalidArgumentError(
-            "layer", layer, f"a layer of {path.name}: {format_values(layers)}",
-            "CLI: --layer NAME.",
-        )  # fmt: skip
+            "layer", layer, f"a layer of {path.name}: {format_values(layers)}", layer_fix
+        )
     try:
         gdf = gpd.read_file(path, layer=chosen, engine="pyogrio")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
