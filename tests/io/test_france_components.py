@@ -6,6 +6,7 @@ built here (said so); one real-data test checks the cached components.
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 
 import numpy as np
@@ -179,3 +180,71 @@ def test_former_communes_map_to_their_current_commune():
     assert comp.loc["49126", "accidents_per_year_2005_2007"] == 1.0
     assert comp.loc["49126", "accidents_per_year_2018_2020"] == 1.0
     assert report["accidents_unmatched"] == 1
+
+
+# --- the derived tables' cache is verified ---------------------------------------------------
+
+
+def _synthetic_tables() -> dict[str, object]:
+    """Synthetic: tiny stand-ins for the five derived tables."""
+    import geopandas as gpd
+    from shapely import Point
+
+    return {
+        "components": pd.DataFrame({"councillors": [11, 15]}, index=["01001", "01002"]),
+        "councillors": pd.DataFrame({"commune": ["01001"], "sex": ["F"]}),
+        "former": pd.DataFrame({"current": ["01001"]}, index=["01099"]),
+        "origins": gpd.GeoDataFrame({"commune": ["01001"]}, geometry=[Point(5, 46)], crs=4326),
+        "report": {"communes": 2},
+    }
+
+
+def test_derived_tables_damaged_or_without_manifest_are_named_and_rebuilt(tmp_path, capsys):
+    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    tables = fc.read_derived_tables(fc.DERIVED_TABLES, cache=tmp_path)
+    assert tables["components"]["councillors"].tolist() == [11, 15]
+    assert tables["report"] == {"communes": 2}
+    paths = fc._paths(tmp_path)
+    data = bytearray(paths["components"].read_bytes())
+    good = hashlib.sha256(data).hexdigest()
+    data[len(data) // 2] ^= 0x04  # one bit
+    paths["components"].write_bytes(bytes(data))
+    bad = hashlib.sha256(data).hexdigest()
+    assert fc.read_derived_tables(["components"], cache=tmp_path) is None
+    assert capsys.readouterr().err == (
+        f"territorial: the cached file {paths['components']} cannot be trusted (its sha256 is "
+        f"{bad[:16]}..., its manifest says {good[:16]}...): rebuilding the derived France "
+        "tables.\n"
+    )
+    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    paths["manifest"].unlink()
+    assert fc.read_derived_tables(["report"], cache=tmp_path) is None
+    assert capsys.readouterr().err == (
+        f"territorial: the cached file {paths['report']} cannot be trusted (its manifest is "
+        "missing or unreadable): rebuilding the derived France tables.\n"
+    )
+    # never built: None without a word
+    assert fc.read_derived_tables(["report"], cache=tmp_path / "empty") is None
+    assert capsys.readouterr().err == ""
+
+
+def test_derived_tables_failing_midway_keep_the_previous_ones(tmp_path, monkeypatch):
+    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    folder = fc._paths(tmp_path)["manifest"].parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    tables = _synthetic_tables()
+    tables["components"] = tables["components"] * 2
+    real = pd.DataFrame.to_parquet
+
+    def failing(self, path, *args, **kwargs):
+        if "former" in str(path):  # the components are written, the disk fills up
+            raise OSError(28, "No space left on device")
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
+    with pytest.raises(OSError, match="No space left on device"):
+        fc.write_derived_tables(tables, cache=tmp_path)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary left
+    monkeypatch.undo()
+    kept = fc.read_derived_tables(["components"], cache=tmp_path)
+    assert kept["components"]["councillors"].tolist() == [11, 15]

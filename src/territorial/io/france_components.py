@@ -164,17 +164,22 @@ def read_derived_tables(
 def write_derived_tables(
     tables: dict[str, object], *, cache: str | os.PathLike[str] | None = None
 ) -> None:
-    """Write the derived France tables to the cache, each file atomically, then their
-    manifest (the size and sha256 of each, checked by :func:`read_derived_tables`)."""
+    """Write the derived France tables to the cache, then their manifest (the size and
+    sha256 of each, checked by :func:`read_derived_tables`).
+
+    Every table is written to a temporary file first; they are renamed into place only
+    once all are complete, so a failure part-way leaves the previous tables as they were.
+    """
     paths = _paths(cache)
     remove_stale_temporaries(paths["manifest"].parent)
-    for name in DERIVED_TABLES:
-        if name == "report":
-            text = json.dumps(tables["report"], indent=2, ensure_ascii=False)
-            write_text_atomic(paths[name], text)
-            continue
-        with atomic_path(paths[name]) as tmp:
-            tables[name].to_parquet(tmp)  # type: ignore[attr-defined]
+    with contextlib.ExitStack() as stack:
+        for name in DERIVED_TABLES:
+            tmp = stack.enter_context(atomic_path(paths[name]))
+            if name == "report":
+                text = json.dumps(tables["report"], indent=2, ensure_ascii=False)
+                tmp.write_text(text, encoding="utf-8")
+            else:
+                tables[name].to_parquet(tmp)  # type: ignore[attr-defined]
     write_manifest(
         paths["manifest"],
         [paths[name] for name in DERIVED_TABLES],
