@@ -35,6 +35,7 @@ __all__ = [
     "LayerSpec",
     "UnknownIndicatorError",
     "load_catalogue",
+    "parse_yaml",
 ]
 
 #: Themes of a territorial diagnosis.
