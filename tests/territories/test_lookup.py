@@ -7,6 +7,7 @@ from territorial import children, find, lookup, parents
 from territorial.errors import (
     AmbiguousTerritoryError,
     ColumnNotFoundError,
+    InvalidArgumentError,
     TerritoryNotFoundError,
 )
 from territorial.territories.lookup import normalise_name
@@ -95,3 +96,49 @@ def test_parents_and_children(france_levels):
     assert str(info.value) == (
         "No territory matches '6' in the 'departement' column. Did you mean: 06, 60, 61, 62, 63?"
     )
+
+
+@pytest.mark.realdata
+def test_a_weak_fuzzy_match_is_a_suggestion_not_an_answer(communes, france_levels):
+    # "Lyonn" is contained in Cognat-Lyonne only, which is far from the query
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(communes, "Lyonn")
+    assert str(info.value) == (
+        "No territory matches 'Lyonn'. Did you mean: Lyon (69123), Cognat-Lyonne (03080), "
+        "Lonny (08260), Lonnes (16191), Lonçon (64347)?"
+    )
+    assert info.value.suggestions[:2] == ("Lyon (69123)", "Cognat-Lyonne (03080)")
+    # an exact name still wins over longer names that contain it
+    assert find(communes, "Lyon") == "69123"
+    departements = france_levels["departement"]
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(departements, "Corse")
+    assert info.value.suggestions[:2] == ("Haute-Corse (2B)", "Corse-du-Sud (2A)")
+    # codes in any case
+    assert find(departements, "2a") == "2A" and find(departements, "2B") == "2B"
+    assert find(departements, "rhône") == "69"
+
+
+def test_close_names_answer_or_ask():
+    # synthetic names
+    df = pd.DataFrame(
+        {"name": ["Saint-Martin-d'Hères", "Saint-Martin-d'Uriage", "Cognat-Lyonne", "Lyon"]},
+        index=["38421", "38422", "03080", "69123"],
+    )
+    assert find(df, "Saint-Martin-d'Hère") == "38421"  # one close name: the answer
+    with pytest.raises(AmbiguousTerritoryError) as info:
+        find(df, "Saint-Martin-d'", threshold=0.7)
+    assert str(info.value) == (
+        "\"Saint-Martin-d'\" matches 2 territories: Saint-Martin-d'Hères (38421), "
+        "Saint-Martin-d'Uriage (38422). Give the code instead of the name."
+    )
+    with pytest.raises(TerritoryNotFoundError) as info:
+        find(df, "Lyonn")
+    assert str(info.value) == (
+        "No territory matches 'Lyonn'. Did you mean: Lyon (69123), Cognat-Lyonne (03080)?"
+    )
+    # a lower threshold accepts the weaker match
+    assert find(df, "Lyonn", threshold=0.5) == "03080"
+    with pytest.raises(InvalidArgumentError) as info:
+        find(df, "Lyon", threshold=0)
+    assert str(info.value) == "threshold=0 is not valid: expected a number in (0, 1]."

@@ -39,8 +39,22 @@ def load_source(
 
     Examples
     --------
-    >>> load_source("france:region", progress=False).shape[0]  # doctest: +SKIP
-    18
+    The built-in regions (from the cached data):
+
+    >>> regions = load_source("france:region", progress=False)
+    >>> len(regions), regions.loc["84", "name"]
+    (18, 'Auvergne-Rhône-Alpes')
+
+    A file of your own, here a square of 1 km² made for the example:
+
+    >>> import tempfile
+    >>> from shapely import box
+    >>> path = Path(tempfile.mkdtemp()) / "zone.gpkg"
+    >>> gpd.GeoDataFrame({"id": ["z1"], "nom": ["Zone"]}, crs=2154,
+    ...                  geometry=[box(700_000, 6_600_000, 701_000, 6_601_000)]).to_file(path)
+    >>> zone = load_source(str(path), code="id", name="nom")
+    >>> zone.index.tolist(), round(float(zone["area_km2"].iloc[0]), 3)
+    (['z1'], 1.0)
     """
     if source.startswith("france:"):
         level = source.split(":", 1)[1]
@@ -49,6 +63,15 @@ def load_source(
                 "source", source, "france:LEVEL with LEVEL one of " + ", ".join(FRANCE_LEVELS),
                 "For example: france:departement.",
             )  # fmt: skip
+        options = {"code": code, "name": name, "population": population, "layer": layer,
+                   "crs": crs}  # fmt: skip
+        for option, value in options.items():
+            if value is not None:
+                raise InvalidArgumentError(
+                    option, value, f"nothing with {source}",
+                    f"{option}= (CLI: --{option}) describes a file; the built-in territories "
+                    "have their own columns and CRS. Leave it out.",
+                )  # fmt: skip
         return load_france(level, cache=cache, progress=progress)
     path = Path(source)
     if not path.exists():

@@ -11,6 +11,7 @@ import pandas as pd
 from territorial.errors import (
     AmbiguousTerritoryError,
     ColumnNotFoundError,
+    InvalidArgumentError,
     TerritoryNotFoundError,
 )
 
@@ -108,39 +109,91 @@ def lookup(
     return found.sort_values(keys, ascending=ascending).drop(columns="_rank").head(limit)
 
 
+#: Smallest similarity (difflib ratio of the folded names) for a name that is not equal
+#: to the query to be taken as the answer; below it, the name is only a suggestion.
+FIND_THRESHOLD = 0.8
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
 def find(
     territories: pd.DataFrame,
     query: str,
     *,
     name_column: str = "name",
+    threshold: float = FIND_THRESHOLD,
 ) -> str:
     """The code of the one territory that ``query`` designates.
 
-    Raises :class:`~territorial.errors.TerritoryNotFoundError` with suggestions
-    when nothing matches, and :class:`~territorial.errors.AmbiguousTerritoryError`
-    listing the candidates when several names match equally well.
+    A code wins (case and a lost leading zero forgiven: ``"2a"`` finds ``2A``);
+    then names equal to the query once folded (see :func:`lookup`). A name that
+    only starts with or contains the query is the answer when it is the only one
+    that close (similarity of the folded names at least ``threshold``): ``"Haÿ-
+    les-Roses"`` finds L'Haÿ-les-Roses, but ``"Lyonn"`` does not find
+    Cognat-Lyonne: it is only suggested.
+
+    Raises
+    ------
+    TerritoryNotFoundError
+        Nothing matches closely enough; the message suggests the nearest names.
+    AmbiguousTerritoryError
+        Several territories match equally well; the message lists them with their codes.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"name": ["Saint-Étienne", "Lyon"]}, index=["42218", "69123"])
+    >>> df = pd.DataFrame({"name": ["Saint-Étienne", "Lyon", "Cognat-Lyonne"]},
+    ...                   index=["42218", "69123", "03080"])
     >>> find(df, "SAINT ETIENNE")
     '42218'
+    >>> find(df, "Lyonn")
+    Traceback (most recent call last):
+    ...
+    territorial.errors.TerritoryNotFoundError: No territory matches 'Lyonn'. Did you mean: \
+Lyon (69123), Cognat-Lyonne (03080)?
     """
+    if not 0 < threshold <= 1:
+        raise InvalidArgumentError("threshold", threshold, "a number in (0, 1]")
     found = lookup(territories, query, name_column=name_column, limit=50)
-    if found.empty:
-        names = territories[name_column].astype(str)
-        folded = {normalise_name(n): n for n in names}
-        close = difflib.get_close_matches(normalise_name(query), list(folded), n=5, cutoff=0.6)
-        raise TerritoryNotFoundError(query, suggestions=[folded[c] for c in close])
     code = _as_code(query, territories.index)
     if code is not None:
         return code
-    folded = found[name_column].astype(str).map(normalise_name)
     target = normalise_name(query)
+    folded = found[name_column].astype(str).map(normalise_name)
     exact = found[(folded == target) | (folded.str.replace(" ", "") == target.replace(" ", ""))]
-    candidates = exact if len(exact) else found
-    if len(candidates) == 1:
-        return str(candidates.index[0])
-    raise AmbiguousTerritoryError(
-        query, [f"{n} ({c})" for c, n in candidates[name_column].items()]
+    if len(exact) == 1:
+        return str(exact.index[0])
+    if len(exact) > 1:
+        raise AmbiguousTerritoryError(query, [f"{n} ({c})" for c, n in exact[name_column].items()])
+    score = folded.map(lambda name: _similarity(name, target))
+    close = found[score >= threshold]
+    if len(close) == 1:
+        return str(close.index[0])
+    if len(close) > 1:
+        close = close.loc[score[close.index].sort_values(ascending=False, kind="stable").index]
+        raise AmbiguousTerritoryError(query, [f"{n} ({c})" for c, n in close[name_column].items()])
+    raise TerritoryNotFoundError(query, suggestions=_suggestions(territories, found, target,
+                                                                 name_column))  # fmt: skip
+
+
+def _suggestions(
+    territories: pd.DataFrame, found: pd.DataFrame, target: str, name_column: str
+) -> list[str]:
+    """Up to five ``"Name (code)"``, the most similar names first."""
+    names = dict(zip(territories.index.astype(str), territories[name_column].astype(str),
+                     strict=True))  # fmt: skip
+    folded_all = {code: normalise_name(name) for code, name in names.items()}
+    by_folded: dict[str, list[str]] = {}
+    for code, folded in folded_all.items():
+        by_folded.setdefault(folded, []).append(code)
+    close = difflib.get_close_matches(target, list(by_folded), n=5, cutoff=0.6)
+    candidates = [c for f in close for c in by_folded[f]]
+    candidates += [str(c) for c in found.index if str(c) not in candidates]
+    # names that contain the query come first unless another is much more similar
+    matched = {str(c) for c in found.index}
+    ranked = sorted(
+        dict.fromkeys(candidates),
+        key=lambda c: -(_similarity(folded_all[c], target) + 0.3 * (c in matched)),
     )
+    return [f"{names[c]} ({c})" for c in ranked[:5]]
