@@ -23,6 +23,18 @@ QUOTES_NAME = 'L\'Haÿ-les-Roses "test" `x`'
 SCRIPT_NAME = "</script><script>window.__pwned=1</script>"
 SAINT = "Saint-Étienne-du-Bois"
 
+#: Texts that a jinja template would evaluate, or that would end or hide a script or a
+#: comment: pages must show each one literally. The third one prints the process id
+#: if it is ever run as a template.
+TEMPLATE_PAYLOADS = (
+    "{{ 7*7 }}",
+    "{% oops",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "{#",
+    "</script>",
+    "<!--",
+)
+
 
 def make_jagged_grid(
     nx: int = 5, ny: int = 4, *, seed: int = 0, points: int = 12
@@ -81,6 +93,12 @@ def make_grid():
 def tricky_names() -> dict[str, str]:
     """Names that must show literally and run nothing."""
     return {"xss": XSS_NAME, "quotes": QUOTES_NAME, "script": SCRIPT_NAME, "saint": SAINT}
+
+
+@pytest.fixture
+def template_payloads() -> tuple[str, ...]:
+    """Template syntax and markup that must show literally and run nothing."""
+    return TEMPLATE_PAYLOADS
 
 
 @pytest.fixture

@@ -40,6 +40,25 @@ def inner_points(gdf) -> dict[str, tuple[float, float]]:
     return {code: (p.x, p.y) for code, p in gdf.geometry.representative_point().items()}
 
 
+def hover(opened, code: str, lonlat: tuple[float, float]):
+    """Move the pointer over a territory; wait until the page shows that territory's tooltip.
+
+    The page sets ``body[data-tw-tip]`` to the code whose tooltip is on screen: the
+    wait is on that signal, never on time. What the tooltip says is for the caller to
+    assert, so an escaping fault and a slow machine do not look the same.
+    """
+    opened.page.mouse.move(*screen_point(opened, *lonlat))
+    opened.page.wait_for_selector(f'body[data-tw-tip="{code}"]')
+    return opened.page.locator(".tw-tip")
+
+
+def click(opened, code: str, lonlat: tuple[float, float]):
+    """Click a territory; wait until its popup is open (``body[data-tw-popup]``)."""
+    opened.page.mouse.click(*screen_point(opened, *lonlat))
+    opened.page.wait_for_selector(f'body[data-tw-popup="{code}"]')
+    return opened.page.locator(".tw-popup")
+
+
 @pytest.fixture
 def grid_page(tmp_path, jagged_grid):
     def build(**kwargs):
@@ -92,10 +111,7 @@ def test_hover_shows_name_value_and_rank(grid_page, open_page, jagged_grid, lang
     group_names = {"D0": "Groupe zéro", "D1": "Groupe un"}
     opened = open_page(grid_page(lang=lang, peer_names=group_names))
     code = "C12"
-    lon, lat = inner_points(jagged_grid)[code]
-    opened.page.mouse.move(*screen_point(opened, lon, lat))
-    tip = opened.page.locator(".tw-tip")
-    tip.wait_for()
+    tip = hover(opened, code, inner_points(jagged_grid)[code])
     row = jagged_grid.loc[code]
     ranks = jagged_grid.groupby("dep")["v1"].rank(method="min", ascending=False)
     size = int((jagged_grid["dep"] == row["dep"]).sum())
@@ -168,13 +184,10 @@ def test_escaping_cases_run_nothing(tmp_path, jagged_grid, open_page, tricky_nam
         x, y = screen_point(opened, *points[code])
         under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", [x, y])
         assert "leaflet-control" not in str(under), f"{code} is under a control: {under}"
-        page.mouse.move(x, y)
-        page.wait_for_function(
-            "name => document.querySelector('.tw-tip .tw-name')?.textContent === name",
-            arg=tricky_names[key],
-        )
-    page.mouse.click(*screen_point(opened, *points["C01"]))
-    popup = page.locator(".tw-popup")
+        tip = hover(opened, code, points[code])
+        assert tip.locator(".tw-name").inner_text() == tricky_names[key]
+        assert tip.locator(".tw-code").inner_text() == f" ({code})"
+    popup = click(opened, "C01", points["C01"])
     assert popup.locator("h4").inner_text() == f"{tricky_names['xss']} (C01)"
     assert popup.locator("ul.tw-strengths li").all_inner_texts() == [tricky_names["xss"]]
     assert popup.locator("ul.tw-weaknesses li").all_inner_texts() == [tricky_names["script"]]
@@ -206,8 +219,7 @@ def test_popup_lists_strengths_and_weaknesses(grid_page, open_page, jagged_grid)
         index=["C11"],
     )
     opened = open_page(grid_page(diagnosis=diagnosis))
-    opened.page.mouse.click(*screen_point(opened, *inner_points(jagged_grid)["C11"]))
-    popup = opened.page.locator(".tw-popup")
+    popup = click(opened, "C11", inner_points(jagged_grid)["C11"])
     assert popup.locator("ul.tw-strengths li").all_inner_texts() == [
         "Densité élevée",
         "Population jeune",
@@ -223,7 +235,8 @@ def test_popup_lists_strengths_and_weaknesses(grid_page, open_page, jagged_grid)
 
 def test_basemap_is_the_only_network_use(grid_page, open_page):
     opened = open_page(grid_page(basemap=True))
-    opened.page.wait_for_timeout(300)
+    # every tile of the view was asked for (and refused: the network is blocked)
+    opened.page.wait_for_selector("body[data-tw-tiles=loaded]")
     assert opened.blocked, "the basemap asks for tiles"
     assert all(url.startswith("https://tile.openstreetmap.org/") for url in opened.blocked)
     labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()

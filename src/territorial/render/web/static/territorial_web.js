@@ -8,6 +8,14 @@
  * Every text coming from the data is inserted with textContent (never
  * innerHTML), except the layer switcher labels, which Leaflet writes as HTML:
  * they are escaped first.
+ *
+ * The page tells what it shows through attributes of <body>, set once the
+ * change is on screen, so tests (and other scripts) wait on them rather than
+ * on time: data-tw-ready (first paint), data-tw-layer (layer shown),
+ * data-tw-tip (code of the territory whose tooltip is shown), data-tw-popup
+ * (code of the territory whose popup is open), data-tw-selected (territory
+ * chosen in the search box), data-tw-tiles="loaded" (every basemap tile of the
+ * view loaded or failed).
  */
 (function (global) {
   "use strict";
@@ -316,17 +324,37 @@
     this.renderer._draw = function () { self.paint(); };
     this.highlightRenderer = L.svg({ padding: 0.3 });
     this.tip = L.tooltip({ direction: "top", offset: [0, -6], className: "tw-tip" });
-    map.on("mousemove", function (e) {
-      // the controls (switcher, legend, search) sit on the map: no tooltip under them
-      var target = e.originalEvent && e.originalEvent.target;
-      if (target && target.closest && target.closest(".leaflet-control")) return self.unhover();
-      self.hover(e.latlng);
+    // Leaflet's map "mousemove" comes through its canvas renderer, which keeps one event
+    // per 32 ms and drops the others: a pointer that stops within 32 ms of its previous
+    // move would leave the tooltip on the territory it has left. Every move is handled.
+    var box = map.getContainer();
+    this.pointer = null;
+    L.DomEvent.on(box, "mousemove", function (e) { self.move(e); });
+    L.DomEvent.on(box, "mouseleave", function () {
+      self.pointer = null;
+      self.unhover();
     });
-    map.on("mouseout", function () { self.unhover(); });
+    // after a pan or a zoom, another territory may sit under a pointer that did not move
+    map.on("moveend", function () {
+      if (self.pointer) self.hover(map.containerPointToLatLng(self.pointer));
+    });
     map.on("click", function (e) {
       var f = self.featureAt(e.latlng);
       if (f >= 0) self.popup(f, e.latlng);
     });
+    map.on("popupclose", function () { document.body.removeAttribute("data-tw-popup"); });
+  };
+
+  Page.prototype.move = function (e) {
+    var map = this.map, target = e.target;
+    // the controls (switcher, legend, search) and popups sit on the map: no tooltip under them
+    if (target && target.closest && target.closest(".leaflet-control, .leaflet-popup")) {
+      this.pointer = null;
+      return this.unhover();
+    }
+    this.pointer = map.mouseEventToContainerPoint(e);
+    if ((map.dragging && map.dragging.moving()) || map._animatingZoom) return; // see moveend
+    this.hover(map.containerPointToLatLng(this.pointer));
   };
 
   Page.prototype.featureAt = function (latlng) {
@@ -410,12 +438,14 @@
     this.map.getContainer().style.cursor = "pointer";
     this.tip.setLatLng(latlng);
     if (!this.map.hasLayer(this.tip)) this.tip.addTo(this.map);
+    document.body.setAttribute("data-tw-tip", this.data.codes[f]);
   };
 
   Page.prototype.unhover = function () {
     this.highlight(-1);
     this.map.getContainer().style.cursor = "";
     if (this.map.hasLayer(this.tip)) this.map.removeLayer(this.tip);
+    document.body.removeAttribute("data-tw-tip");
   };
 
   Page.prototype.popup = function (f, latlng) {
@@ -436,6 +466,7 @@
       });
     }
     L.popup({ maxWidth: 340 }).setLatLng(latlng).setContent(box).openOn(this.map);
+    document.body.setAttribute("data-tw-popup", d.codes[f]);
   };
 
   Page.prototype.legend = function () {
@@ -480,26 +511,28 @@
       title.onAdd = function () { return el("div", "tw-box tw-title", d.title); };
       title.addTo(map);
     }
-    var bases = {}, overlays = {};
+    // entries are added one by one, not through objects keyed by label, where a label
+    // such as "__proto__" would be lost (labels are distinct: the page builder checks)
+    var switcher = L.control.layers(null, null, { collapsed: false, position: "topright" });
     d.layers.forEach(function (layer, li) {
       var g = L.layerGroup();
       g._twLayer = li;
-      bases[escapeHtml(layer.label)] = g;
+      switcher.addBaseLayer(g, escapeHtml(layer.label));
       if (li === 0) g.addTo(map);
     });
     (d.parents || []).forEach(function (p, pi) {
       var g = L.layerGroup().addTo(map);
       g._twParent = pi;
-      overlays[escapeHtml(p.label)] = g;
+      switcher.addOverlay(g, escapeHtml(p.label));
     });
     if (d.basemap) {
       var tiles = L.tileLayer(d.basemap.url, { attribution: d.basemap.attribution, maxZoom: 19 });
+      tiles.on("loading", function () { document.body.removeAttribute("data-tw-tiles"); });
+      tiles.on("load", function () { document.body.setAttribute("data-tw-tiles", "loaded"); });
       tiles.addTo(map);
-      overlays[escapeHtml(d.basemap.label)] = tiles;
+      switcher.addOverlay(tiles, escapeHtml(d.basemap.label));
     }
-    if (d.layers.length > 1 || Object.keys(overlays).length) {
-      L.control.layers(bases, overlays, { collapsed: false, position: "topright" }).addTo(map);
-    }
+    if (d.layers.length > 1 || (d.parents || []).length || d.basemap) switcher.addTo(map);
     map.on("baselayerchange", function (e) {
       if (e.layer && e.layer._twLayer !== undefined) self.switchTo(e.layer._twLayer);
     });
@@ -576,6 +609,7 @@
     this.tip.setContent(this.tipContent(f));
     this.tip.setLatLng(b.getCenter());
     if (!this.map.hasLayer(this.tip)) this.tip.addTo(this.map);
+    document.body.setAttribute("data-tw-tip", this.data.codes[f]);
     document.body.setAttribute("data-tw-selected", this.data.codes[f]);
   };
 
