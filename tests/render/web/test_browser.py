@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from territorial.format import format_number
-from territorial.render.classify import classify
+from territorial.render.classify import MISSING_COLOR, classify
 from territorial.render.web import web_map
 
 pytestmark = pytest.mark.browser
@@ -274,4 +274,134 @@ def test_metric_scale_and_borders_label(grid_page, open_page, lang):
     labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     expected = "Limites\u00a0: groupes" if lang == "fr" else "Borders: groupes"
     assert [t.strip() for t in labels] == [expected]
+    assert opened.errors == []
+
+
+def test_fast_pointer_ends_on_the_last_territory(grid_page, open_page, jagged_grid):
+    # moves a few milliseconds apart, as a real pointer makes them: the tooltip must end
+    # on the territory where the pointer stops (Leaflet's canvas kept one move per 32 ms
+    # and dropped the others, the last one included)
+    opened = open_page(grid_page())
+    points = inner_points(jagged_grid)
+    for code in ("C10", "C11", "C12", "C13", "C23", "C22", "C21", "C11"):
+        opened.page.mouse.move(*screen_point(opened, *points[code]))
+    opened.page.wait_for_selector('body[data-tw-tip="C11"]')
+    assert opened.page.locator(".tw-tip .tw-name").inner_text() == jagged_grid.loc["C11", "name"]
+    assert opened.page.evaluate("territorialPage.hovered") == jagged_grid.index.get_loc("C11")
+
+
+def test_template_payloads_show_literally(tmp_path, jagged_grid, open_page, template_payloads):
+    # synthetic: the grid's names, labels, unit, source, title, border and group names
+    # and diagnosis carry template syntax and markup, which must show as typed
+    p = template_payloads
+    gdf = jagged_grid.copy()
+    hovered = ["C11", "C12", "C13", "C21", "C22", "C23"]
+    gdf.loc[hovered, "name"] = list(p)
+    title = " ".join(p)
+    specs = {
+        "v1": {"label": f"{p[0]} {p[1]}", "unit": p[0], "decimals": 1, "source": p[2]},
+        "v2": {"label": f"{p[3]} {p[4]} {p[5]}"},
+    }
+    groups = {"D0": p[0], "D1": p[1]}
+    diagnosis = pd.DataFrame(
+        {"strengths": [list(p[:3])], "weaknesses": [list(p[3:])]}, index=["C12"]
+    )
+    path = web_map(
+        gdf,
+        ["v1", "v2"],
+        title=title,
+        specs=specs,
+        parents={"dep": f"{p[5]} {p[3]}"},
+        peers="dep",
+        peer_names=groups,
+        diagnosis=diagnosis,
+    ).save(tmp_path / "templates.html")
+    opened = open_page(path, width=1600, height=900)
+    page = opened.page
+    points = inner_points(gdf)
+    ranks = gdf.groupby("dep")["v1"].rank(method="min", ascending=False)
+    for code, name in zip(hovered, p, strict=True):
+        x, y = screen_point(opened, *points[code])
+        under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).className", [x, y])
+        assert "leaflet-control" not in str(under), f"{code} is under a control: {under}"
+        tip = hover(opened, code, points[code])
+        row = gdf.loc[code]
+        value = format_number(row["v1"], decimals=1, unit=p[0])
+        size = int((gdf["dep"] == row["dep"]).sum())
+        assert tip.locator(".tw-name").inner_text() == name
+        assert tip.locator(".tw-value").inner_text() == f"{p[0]} {p[1]}\u00a0: {value}"
+        assert tip.locator(".tw-rank").inner_text() == (
+            f"rang {int(ranks[code])} sur {size} dans {groups[row['dep']]} "
+            "(1 = valeur la plus élevée)"
+        )
+    legend = page.locator(".tw-legend")
+    assert legend.locator("h4").inner_text() == f"{p[0]} {p[1]} ({p[0]})"
+    assert legend.locator(".tw-source").inner_text() == p[2]
+    labels = page.locator(".leaflet-control-layers label").all_inner_texts()
+    assert [s.strip() for s in labels] == [
+        specs["v1"]["label"],
+        specs["v2"]["label"],
+        f"Limites\u00a0: {p[5]} {p[3]}",
+    ]
+    popup = click(opened, "C12", points["C12"])
+    assert popup.locator("h4").inner_text() == f"{p[1]} (C12)"
+    assert popup.locator("ul.tw-strengths li").all_inner_texts() == list(p[:3])
+    assert popup.locator("ul.tw-weaknesses li").all_inner_texts() == list(p[3:])
+    assert page.locator(".tw-title").inner_text() == title
+    assert page.title() == title
+    opened.screenshot("templates")
+    assert opened.dialogs == []
+    assert opened.errors == []
+    assert opened.blocked == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "missing_text", "no_value"),
+    [("fr", "Données manquantes", "n.d."), ("en", "No data", "n/a")],
+)
+def test_missing_values_have_their_own_colour(
+    tmp_path, jagged_grid, open_page, lang, missing_text, no_value
+):
+    # synthetic: two territories of the grid without a value
+    gdf = jagged_grid.copy()
+    missing = ["C11", "C22"]
+    gdf.loc[missing, "v1"] = np.nan
+    specs = {"v1": {"label": "Valeur un", "unit": "%", "decimals": 1}}
+    path = web_map(gdf, "v1", specs=specs, lang=lang).save(tmp_path / "missing.html")
+    opened = open_page(path)
+    image = Image.open(opened.screenshot(f"missing_{lang}")).convert("RGB")
+    c = classify(gdf["v1"], "quantiles", 5, unit="%", lang=lang)
+    points = inner_points(gdf)
+    shown = {
+        code: image.getpixel(tuple(round(v) for v in screen_point(opened, *points[code])))
+        for code in gdf.index
+    }
+    class_pixels = {shown[code] for code in gdf.index if code not in missing}
+    assert class_pixels == {hex_rgb(color) for color in c.colors}
+    for code in missing:
+        assert shown[code] == hex_rgb(MISSING_COLOR), code
+        assert shown[code] not in class_pixels, code
+    legend = opened.page.locator(".tw-legend")
+    assert legend.locator(".tw-label").all_inner_texts() == [*c.labels, missing_text]
+    swatches = legend.locator(".tw-swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
+    expected = [*c.colors, MISSING_COLOR]
+    assert swatches == [f"rgb({r}, {g}, {b})" for r, g, b in map(hex_rgb, expected)]
+    tip = hover(opened, "C11", points["C11"])
+    colon = "\u00a0: " if lang == "fr" else ": "
+    assert tip.locator(".tw-value").inner_text() == f"Valeur un{colon}{no_value}"
+    assert tip.locator(".tw-rank").count() == 0  # no rank without a value
+    assert opened.errors == []
+
+
+def test_switcher_keeps_labels_that_are_object_keys(tmp_path, jagged_grid, open_page):
+    specs = {"v1": {"label": "constructor"}, "v2": {"label": "__proto__"}}
+    path = web_map(jagged_grid, ["v1", "v2"], specs=specs).save(tmp_path / "keys.html")
+    opened = open_page(path)
+    labels = opened.page.locator(".leaflet-control-layers-base label").all_inner_texts()
+    assert [s.strip() for s in labels] == ["constructor", "__proto__"]
+    opened.page.get_by_text("__proto__", exact=True).click()
+    opened.page.wait_for_selector("body[data-tw-layer=v2]")
+    assert opened.page.locator(".tw-legend h4").inner_text() == "__proto__"
     assert opened.errors == []

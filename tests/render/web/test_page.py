@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -275,3 +278,140 @@ def test_all_communes_with_three_indicators_stay_small():
     data = payload(page)
     assert [layer["id"] for layer in data["layers"]] == ids
     assert all(len(layer["values"]) == len(gdf) for layer in data["layers"])
+
+
+def test_template_payloads_are_never_evaluated(jagged_grid, template_payloads):
+    # synthetic: every text a user or the data gives carries each payload
+    for text in template_payloads:
+        gdf = jagged_grid.copy()
+        gdf.loc["C00", "name"] = text
+        page = web_map(
+            gdf,
+            ["v1", "v2"],
+            title=text,
+            specs={
+                "v1": {"label": text, "unit": text, "source": text, "vintage": text},
+                "v2": {"label": f"{text} (2)"},
+            },
+            parents={"dep": text},
+            peers="dep",
+            peer_names={"D0": text},
+            diagnosis=pd.DataFrame({"strengths": [[text]], "weaknesses": [[text]]}, index=["C00"]),
+        )
+        titles = re.findall(r"<title>(.*?)</title>", page.html, re.S)
+        assert titles == [html.escape(text)], text
+        data = payload(page)
+        assert data["title"] == text
+        assert data["names"][0] == text
+        v1 = data["layers"][0]
+        assert (v1["label"], v1["unit"], v1["source"]) == (text, text, f"{text}, {text}")
+        assert data["layers"][1]["label"] == f"{text} (2)"
+        assert data["parents"][0]["label"] == f"Limites\u00a0: {text}"
+        assert data["peers"]["labels"][0] == text
+        assert data["diagnosis"]["C00"] == {"strengths": [text], "weaknesses": [text]}
+    assert "<title>49" not in page.html
+    assert f"<title>{os.getpid()}" not in page.html
+
+
+def test_template_payloads_in_titles_only_change_the_title(jagged_grid):
+    # what branca renders around the title is the same whatever the title says
+    plain = web_map(jagged_grid, "v1", title="T").html
+    templated = web_map(jagged_grid, "v1", title="{{ 7*7 }}{% if 1 %}x{% endif %}").html
+
+    def masked(text: str) -> str:
+        text = re.sub(r"<title>.*?</title>", "<title/>", text)
+        text = re.sub(
+            r'<script type="application/json" id="[^"]+">.*?</script>', "", text, flags=re.S
+        )
+        return re.sub(r"(map|tw-data-map)_[0-9a-f]{32}", "ID", text)
+
+    assert masked(plain) == masked(templated)
+    assert "<title>{{ 7*7 }}{% if 1 %}x{% endif %}</title>" in templated
+
+
+def test_save_is_atomic(tmp_path, jagged_grid, monkeypatch):
+    target = tmp_path / "page.html"
+    first = web_map(jagged_grid, "v1", title="first")
+    first.save(target)
+    real_open = Path.open
+
+    class HalfWriter:
+        """A file that takes a part of what is written, then fails like a full disk."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, text):
+            self.handle.write(text[: len(text) // 2])
+            raise OSError(28, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    def failing_open(self, *args, **kwargs):
+        return HalfWriter(real_open(self, *args, **kwargs))
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    second = web_map(jagged_grid, "v2", title="second")
+    with pytest.raises(OSError, match="No space left on device"):
+        second.save(target)
+    monkeypatch.undo()
+    assert target.read_bytes() == first.html.encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary left
+    second.save(target)
+    assert target.read_bytes() == second.html.encode("utf-8")
+
+
+def test_layers_with_the_same_label_are_refused(jagged_grid):
+    specs = {"v1": {"label": "Densité"}, "v2": {"label": "Densité"}}
+    msg = _message(InvalidArgumentError, web_map, jagged_grid, ["v1", "v2"], specs=specs)
+    assert msg == (
+        "specs=\"label 'Densité' for columns 'v1', 'v2'\" is not valid: expected a distinct "
+        "label per layer (the layer switcher tells them apart by label). Give each column "
+        "its own label in specs, e.g. {'v1': {'label': 'Density 2020'}}."
+    )
+    # a column named like another's label
+    msg = _message(
+        InvalidArgumentError, web_map, jagged_grid, ["v1", "v2"], specs={"v1": {"label": "v2"}}
+    )
+    assert msg.startswith("specs=\"label 'v2' for columns 'v1', 'v2'\" is not valid")
+    gdf = jagged_grid.assign(dep2=jagged_grid["dep"])
+    msg = _message(
+        InvalidArgumentError, web_map, gdf, "v1", parents={"dep": "groupes", "dep2": "groupes"}
+    )
+    assert msg == (
+        "parents=\"label 'groupes' for columns 'dep', 'dep2'\" is not valid: expected a "
+        "distinct label per layer (the layer switcher tells them apart by label). Give each "
+        "parent column its own label."
+    )
+
+
+def test_missing_colour_equal_to_a_class_colour_is_refused(jagged_grid):
+    gdf = jagged_grid.copy()
+    gdf.loc["C00", "v1"] = np.nan
+    colors = ["#ffffff", "#D9D9D9", "#000000"]
+    msg = _message(InvalidArgumentError, web_map, gdf, "v1", k=3, palette=colors)
+    assert msg == (
+        "palette=['#ffffff', '#d9d9d9', '#000000'] is not valid: expected class colours that "
+        "differ from the missing-value colour #d9d9d9. Territories without a value of 'v1' "
+        "would look like those of class 2: choose other class colours."
+    )
+    c = classify(gdf["v1"], "quantiles", 3, palette=colors)
+    msg = _message(InvalidArgumentError, web_map, gdf, "v1", classification={"v1": c})
+    assert msg.startswith("classification=['#ffffff', '#d9d9d9', '#000000'] is not valid")
+    # without missing values, nothing looks missing: the palette is fine
+    assert web_map(jagged_grid, "v1", k=3, palette=colors).report["layers"]["v1"]["missing"] == 0
+
+
+def test_title_and_cdn_are_checked(jagged_grid):
+    msg = _message(InvalidArgumentError, web_map, jagged_grid, "v1", title=2024)
+    assert msg == (
+        "title=2024 is not valid: expected a text or None. Pass title='2024' to show it as text."
+    )
+    msg = _message(InvalidArgumentError, web_map, jagged_grid, "v1", cdn="yes")
+    assert msg == (
+        "cdn='yes' is not valid: expected True or False. Pass cdn=True to load Leaflet from unpkg."
+    )

@@ -21,6 +21,7 @@ import html
 import json
 import math
 import os
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from territorial.errors import (
     InvalidArgumentError,
     MissingCRSError,
 )
+from territorial.files import atomic_path
 from territorial.format import auto_decimals, check_lang
 from territorial.render.classify import Classification, classify
 from territorial.render.web import assets
@@ -98,6 +100,9 @@ _OSM = {
     "attribution": "© OpenStreetMap contributors",
 }
 
+#: Characters written at a time by :meth:`WebMap.save`.
+_CHUNK = 1 << 20
+
 _STYLE = {"line": "#ffffff", "weight": 0.4, "lineOpacity": 0.6, "fillOpacity": 1.0}
 
 
@@ -126,6 +131,10 @@ class WebMap:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path.
 
+        The page is written whole or not at all: it goes to a temporary file
+        beside ``path``, renamed into place once complete, so a failure part-way
+        (a full disk, an interrupted process) leaves any previous page intact.
+
         Examples
         --------
         >>> import tempfile, geopandas as gpd, shapely
@@ -140,7 +149,9 @@ class WebMap:
             raise InvalidArgumentError(
                 "path", str(path), "a file name ending in .html or .htm", "For example 'map.html'."
             )
-        path.write_text(self.html, encoding="utf-8")
+        with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
+            for start in range(0, len(self.html), _CHUNK):
+                out.write(self.html[start : start + _CHUNK])
         return path
 
     def _repr_html_(self) -> str:
@@ -242,6 +253,36 @@ def _as_columns(columns: object) -> list[str]:
         columns,
         "a column name or a non-empty list of column names",
         "For example columns=['density', 'women_councillors_share'].",
+    )
+
+
+def _check_distinct_labels(argument: str, labels: Mapping[str, object], fix: str) -> None:
+    """Raise if two layers share a label: the switcher would show one entry for both."""
+    by_label: dict[str, list[str]] = {}
+    for column, label in labels.items():
+        by_label.setdefault(str(label), []).append(column)
+    for label, columns in by_label.items():
+        if len(columns) > 1:
+            raise InvalidArgumentError(
+                argument,
+                f"label {label!r} for columns {', '.join(map(repr, columns))}",
+                "a distinct label per layer (the layer switcher tells them apart by label)",
+                fix,
+            )
+
+
+def _check_missing_color(c: Classification, column: str, *, missing: bool, given: object) -> None:
+    """Raise if territories without a value would look like those of a class."""
+    colors = [color.lower() for color in c.colors]
+    if not missing or c.missing_color.lower() not in colors:
+        return
+    from_user = given is not None and (not isinstance(given, Mapping) or column in given)
+    raise InvalidArgumentError(
+        "classification" if from_user else "palette",
+        list(c.colors),
+        f"class colours that differ from the missing-value colour {c.missing_color}",
+        f"Territories without a value of {column!r} would look like those of class "
+        f"{colors.index(c.missing_color.lower()) + 1}: choose other class colours.",
     )
 
 
@@ -408,6 +449,14 @@ def web_map(
         raise InvalidArgumentError(
             "basemap", basemap, "True or False", "Pass basemap=True to add OpenStreetMap tiles."
         )
+    if not isinstance(cdn, bool):
+        raise InvalidArgumentError(
+            "cdn", cdn, "True or False", "Pass cdn=True to load Leaflet from unpkg."
+        )
+    if title is not None and not isinstance(title, str):
+        raise InvalidArgumentError(
+            "title", title, "a text or None", f"Pass title={str(title)!r} to show it as text."
+        )
     kwds = {"precision": 10.0, "tolerance": 60.0, **(topology_kwds or {})}
     unknown = set(kwds) - {"precision", "tolerance"}
     if unknown:
@@ -468,6 +517,7 @@ def web_map(
         )
         arr = values.to_numpy()
         finite = arr[np.isfinite(arr)]
+        _check_missing_color(c, col, missing=finite.size < arr.size, given=classification)
         spec_decimals = _spec_text(spec, "decimals", lang) if spec is not None else None
         if spec_decimals is not None:
             decimals = int(spec_decimals)
@@ -501,6 +551,13 @@ def web_map(
             "notes": list(c.notes),
         }
 
+    _check_distinct_labels(
+        "specs",
+        {layer["id"]: layer["label"] for layer in layers},
+        "Give each column its own label in specs, e.g. {'v1': {'label': 'Density 2020'}}.",
+    )
+    if parents:
+        _check_distinct_labels("parents", dict(parents), "Give each parent column its own label.")
     data: dict = {
         "title": title,
         "lang": lang,
@@ -561,9 +618,12 @@ def _render(payload: str, *, title: str | None, cdn: bool, basemap: bool, view: 
     fmap.default_css = []
     root = fmap.get_root()
     head = root.header
-    # big texts (Leaflet, the data) are spliced in after rendering: branca would
-    # otherwise compile each of them as a jinja template
-    token = f"tw-{uuid.uuid4().hex}"
+    # branca compiles every Element's text as a jinja template: no text from a user or
+    # the data may go through it (a title "{{ 7*7 }}" would print 49, and worse). Such
+    # texts, and the big ones (Leaflet, the data), go into the page through slots: a
+    # marker rendered by branca, replaced after rendering, in one pass that never
+    # looks at what it inserts.
+    token = f"tw{uuid.uuid4().hex}"
     parts: dict[str, str] = {}
 
     def slot(name: str, content: str) -> Element:
@@ -571,11 +631,11 @@ def _render(payload: str, *, title: str | None, cdn: bool, basemap: bool, view: 
         return Element(f"<!--{token}-{name}-->")
 
     if title:
-        head.add_child(Element(f"<title>{html.escape(title)}</title>"), name="tw_title")
+        head.add_child(slot("title", f"<title>{html.escape(title)}</title>"), name="tw_title")
     if cdn:
         js_url, css_url = assets.leaflet_cdn()
-        head.add_child(Element(f'<link rel="stylesheet" href="{css_url}"/>'), name="tw_lcss")
-        head.add_child(Element(f'<script src="{js_url}"></script>'), name="tw_ljs")
+        head.add_child(slot("lcss", f'<link rel="stylesheet" href="{css_url}"/>'), name="tw_lcss")
+        head.add_child(slot("ljs", f'<script src="{js_url}"></script>'), name="tw_ljs")
     else:
         head.add_child(slot("lcss", f"<style>{assets.leaflet_css()}</style>"), name="tw_lcss")
         head.add_child(slot("ljs", f"<script>{assets.leaflet_js()}</script>"), name="tw_ljs")
@@ -587,10 +647,14 @@ def _render(payload: str, *, title: str | None, cdn: bool, basemap: bool, view: 
         name="tw_data",
     )
     fmap.add_child(_PageScript(data_id))
-    text = root.render()
-    for marker, content in parts.items():
-        before, found, after = text.partition(marker)
-        if not found:  # pragma: no cover - folium changed its template
-            raise RuntimeError(f"folium dropped the page element {marker}")
-        text = before + content + after
+    rendered = root.render()
+    seen: list[str] = []
+
+    def fill(match: re.Match) -> str:
+        seen.append(match.group(0))
+        return parts[match.group(0)]
+
+    text = re.sub(f"<!--{token}-[a-z]+-->", fill, rendered)
+    if sorted(seen) != sorted(parts):  # pragma: no cover - folium changed its template
+        raise RuntimeError(f"folium dropped or repeated page elements: {sorted(seen)}")
     return text
