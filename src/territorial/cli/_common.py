@@ -1,9 +1,17 @@
-"""Pieces shared by the command modules: the error console and the default parent levels."""
+"""Pieces shared by the command modules: the error console, the default parent levels, and
+the checks that every command runs on its options before any computation."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
 import typer
 from rich.console import Console
+
+from territorial.errors import InvalidArgumentError, TerritorialError
 
 #: Messages and reports go to standard error; data goes to files or standard output.
 console = Console(stderr=True, soft_wrap=True)
@@ -24,3 +32,90 @@ def fail(error: Exception) -> None:
     """Print an error without a traceback and exit with status 2."""
     console.print(f"[bold red]error:[/] {error}", highlight=False)
     raise typer.Exit(2)
+
+
+def check_output(
+    path: str | os.PathLike[str], suffixes: Iterable[str], *, argument: str = "--output"
+) -> Path:
+    """The output path checked before any computation (folder, place, extension).
+
+    Examples
+    --------
+    >>> check_output("out/map.svg", (".png", ".svg")).name
+    'map.svg'
+    """
+    from territorial.files import check_output as check
+
+    # the path's own suffix first: the example of the folder error keeps it
+    suffix = Path(path).suffix.lower()
+    ordered = sorted(suffixes, key=lambda s: s != suffix)
+    return check(path, argument=argument, suffixes=ordered)
+
+
+def as_option(error: TerritorialError, names: Mapping[str, str]) -> TerritorialError:
+    """The error of an API argument worded with the command-line option that set it.
+
+    ``names`` maps argument names (``"path"``) to options (``"--table"``); an
+    :class:`~territorial.errors.InvalidArgumentError` whose argument is not among
+    them is returned as it is.
+
+    Examples
+    --------
+    >>> from territorial.errors import InvalidArgumentError
+    >>> error = InvalidArgumentError("sheet", "x", "a sheet", "CLI: --sheet NAME.")
+    >>> str(as_option(error, {"sheet": "--sheet"}))
+    "--sheet='x' is not valid: expected a sheet."
+    """
+    argument = getattr(error, "argument", None)
+    if not isinstance(error, InvalidArgumentError) or argument not in names:
+        return error
+    message = str(error)
+    prefix = f"{argument}="
+    if not message.startswith(prefix):
+        return error
+    # the API's hints on the matching command-line option are moot here
+    message = re.sub(r" CLI: [^.]*\.$", "", message[len(prefix) :])
+    renamed = InvalidArgumentError.__new__(InvalidArgumentError)
+    Exception.__init__(renamed, names[argument] + "=" + message)
+    renamed.argument = names[argument]
+    renamed.value = error.value
+    return renamed
+
+
+def check_choice(argument: str, value: object, allowed: Iterable[str], fix: str = "") -> None:
+    """``value`` must be one of ``allowed``.
+
+    Examples
+    --------
+    >>> check_choice("--peers", "age", ("size", "type", "all"))
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --peers='age' is not valid: expected one of \
+size, type, all.
+    """
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise InvalidArgumentError(argument, value, f"one of {', '.join(allowed)}", fix)
+
+
+def find_territory(level: str, query: str) -> str:
+    """The code of the territory of a France level that ``query`` (a code or a name) designates.
+
+    Codes are case-insensitive (``2a`` is ``2A``); names are found like
+    :func:`territorial.find` finds them; several matching names are an
+    :class:`~territorial.errors.AmbiguousTerritoryError` listing the candidates.
+
+    Examples
+    --------
+    >>> find_territory("departement", "2a"), find_territory("departement", "Rhône")
+    ('2A', '69')
+    """
+    from territorial.errors import TerritoryNotFoundError
+    from territorial.io.france import load_france
+    from territorial.territories.lookup import find
+
+    territories = load_france(level, progress=False)
+    try:
+        return find(territories, query)
+    except TerritoryNotFoundError as error:
+        raise TerritoryNotFoundError(query, error.suggestions, where=f"france:{level}") from None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli._common import console, fail
+from territorial.cli._common import as_option, check_output, console, fail
 from territorial.errors import TerritorialError
 
 
@@ -66,20 +66,27 @@ def territories(
 ) -> None:
     """Write territories to a file (GeoPackage, GeoJSON, GeoParquet, FlatGeobuf or CSV)."""
     from territorial.io.sources import load_source
-    from territorial.io.write import write_layer
+    from territorial.io.vector import parse_crs
+    from territorial.io.write import WRITE_SUFFIXES, write_layer
 
+    options = {"code": "--code", "name": "--name", "population": "--population",
+               "layer": "--layer", "crs": "--crs", "path": "SOURCE"}  # fmt: skip
     try:
+        check_output(output, WRITE_SUFFIXES)
+        if crs is not None:
+            parse_crs(crs, argument="--crs")
         gdf = load_source(
             source, code=code, name=name, population=population, layer=layer, crs=crs
         )
         report = gdf.attrs.get("report")
         written = write_layer(gdf, output)
     except TerritorialError as error:
-        fail(error)
+        fail(as_option(error, options))
     if report is not None:
         for line in report.lines():
             console.print(line, highlight=False)
-    console.print(f"{len(gdf)} territories written to {written}", highlight=False)
+    what = "territory" if len(gdf) == 1 else "territories"
+    console.print(f"{len(gdf)} {what} written to {written}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from territorial.cli._common import console, fail
+from territorial.cli._common import check_choice, check_output, console, fail, find_territory
 from territorial.errors import InvalidArgumentError, TerritorialError
 
 out = Console()
@@ -36,7 +36,12 @@ def _level(source: str) -> str:
 
 def diagnose(
     source: Annotated[str, typer.Argument(help="france:LEVEL, e.g. france:epci.")],
-    code: Annotated[str | None, typer.Argument(help="Code of the territory to diagnose.")] = None,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="Code or name of the territory to diagnose (e.g. 2A or Corse-du-Sud)."
+        ),
+    ] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Diagnose every territory of the level (needs -o).")
     ] = False,
@@ -60,12 +65,10 @@ def diagnose(
     ] = None,
 ) -> None:
     """Strengths, weaknesses, spatial clusters and type of a territory (or of all of them)."""
-    from territorial.diagnose.diagnosis import to_csv_frame
     from territorial.diagnose.france import france_diagnosis_set
-    from territorial.format import check_lang
 
     try:
-        check_lang(lang, "--lang")
+        check_choice("--lang", lang, ("fr", "en"))
         level = _level(source)
         if all_ == (code is not None):
             raise InvalidArgumentError(
@@ -78,10 +81,15 @@ def diagnose(
             raise InvalidArgumentError(
                 "--output", None, "a .csv or .json file with --all", "Add -o diag.csv."
             )
-        if output is not None and output.suffix.lower() not in (".csv", ".json"):
+        if output is not None:
+            check_output(output, (".csv", ".json"))
+        check_choice("--peers", peers, ("size", "type", "all"))
+        if permutations < 0:
             raise InvalidArgumentError(
-                "--output", str(output), "a path ending in .csv or .json", "Use e.g. -o diag.csv."
+                "--permutations", permutations, "an integer >= 0", "esda's default is 999."
             )
+        if code is not None:
+            code = find_territory(level, code)
         ids = [i.strip() for i in indicators.split(",") if i.strip()] if indicators else None
         result = france_diagnosis_set(
             level, indicators=ids, peers=peers, smooth=smooth, permutations=permutations,
@@ -89,14 +97,12 @@ def diagnose(
         )  # fmt: skip
         if all_:
             table = result.table(lang=lang)
-            if output.suffix.lower() == ".csv":
-                to_csv_frame(table).to_csv(output, index_label="code")
-            else:
-                records = json.loads(table.to_json(orient="index", force_ascii=False))
-                output.write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
+            _write_table(table, output)
             console.print(f"{len(table)} diagnoses written to {output}", highlight=False)
             return
         diagnosis = result.diagnosis(code, lang=lang)
+        if output is not None:
+            _write_one(diagnosis.to_dict(), output)
     except TerritorialError as error:
         fail(error)
     if as_json:
@@ -104,7 +110,38 @@ def diagnose(
     else:
         out.print(diagnosis)
     if output is not None:
-        output.write_text(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=1), "utf-8")
+        console.print(f"diagnosis of {code} written to {output}", highlight=False)
+
+
+def _write_table(table: Any, output: Path) -> None:
+    """Diagnoses, one row per territory, to ``.csv`` or ``.json``, whole or not at all."""
+    from territorial.diagnose.diagnosis import to_csv_frame
+    from territorial.files import atomic_path, write_text_atomic
+
+    if output.suffix.lower() == ".csv":
+        with atomic_path(output) as tmp:
+            to_csv_frame(table).to_csv(tmp, index_label="code")
+    else:
+        records = json.loads(table.to_json(orient="index", force_ascii=False))
+        write_text_atomic(output, json.dumps(records, ensure_ascii=False, indent=1))
+
+
+#: Columns of the one-row CSV of a single diagnosis (its findings stay in the JSON).
+ONE_ROW_COLUMNS = ("name", "level", "lang", "strengths", "weaknesses", "traits", "lisa", "type",
+                   "type_description")  # fmt: skip
+
+
+def _write_one(record: dict, output: Path) -> None:
+    """One diagnosis: the JSON record, or one CSV row like those of ``--all``."""
+    import pandas as pd
+
+    from territorial.files import write_text_atomic
+
+    if output.suffix.lower() == ".json":
+        write_text_atomic(output, json.dumps(record, ensure_ascii=False, indent=1))
+        return
+    row = pd.DataFrame([{c: record.get(c) for c in ONE_ROW_COLUMNS}], index=[record["code"]])
+    _write_table(row, output)
 
 
 def composite(
@@ -120,14 +157,16 @@ def composite(
     """Composite indices under the actors' points of view, their ranks and how stable they are."""
     from rich.table import Table
 
-    from territorial.diagnose.composite import composite_scores, france_profiles
-    from territorial.format import check_lang, format_number
+    from territorial.diagnose.composite import NORMALISATIONS, composite_scores, france_profiles
+    from territorial.format import format_number
     from territorial.indicators import compute_france
     from territorial.io.write import write_layer
 
     try:
-        check_lang(lang)
+        check_choice("--lang", lang, ("fr", "en"))
         level = _level(source)
+        check_output(output, (".csv", ".xlsx", ".parquet"))
+        check_choice("--normalisation", normalisation, NORMALISATIONS)
         profiles = france_profiles()
         ids = sorted({i for p in profiles for i in p.weights})
         table = compute_france(level, indicators=ids)

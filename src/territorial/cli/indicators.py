@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from territorial.cli._common import console, fail
+from territorial.cli._common import as_option, check_output, console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
 
 
@@ -314,6 +314,23 @@ def indicators(
         str | None,
         typer.Option("--code", help="Code column of --table (default: detected, e.g. CODGEO)."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Sheet of an XLSX --table: its name or number (default 0)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding", help="Encoding of a CSV --table (default: detected, e.g. utf-8)."
+        ),
+    ] = None,
+    missing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--missing",
+            help="A cell value of --table read as missing, besides s, nd, NA... (repeatable).",
+        ),
+    ] = None,
     tidy: Annotated[
         bool, typer.Option("--tidy", help="Write the long table (territory, indicator, value...).")
     ] = False,
@@ -344,11 +361,18 @@ def indicators(
 ) -> None:
     """Compute indicators at a French level and write them (wide table or --tidy)."""
     from territorial.indicators import compute_france, france_catalogue
-    from territorial.io.write import GEOMETRY_SUFFIXES, check_write_suffix, write_layer
+    from territorial.io.write import GEOMETRY_SUFFIXES, WRITE_SUFFIXES, write_layer
 
     try:
         level = _level(source)
-        check_write_suffix(output, argument="--output")
+        check_output(output, WRITE_SUFFIXES)
+        for option, value in (("--sheet", sheet), ("--encoding", encoding),
+                              ("--missing", missing), ("--code", code)):  # fmt: skip
+            if value and table is None:
+                raise InvalidArgumentError(
+                    option, value if not isinstance(value, list) else value[0],
+                    "an option of --table", f"Add --table FILE, or drop {option}.",
+                )  # fmt: skip
         if tidy and output.suffix.lower() in GEOMETRY_SUFFIXES:
             raise InvalidArgumentError(
                 "--output", str(output), "a .csv, .parquet or .xlsx file with --tidy",
@@ -367,9 +391,17 @@ def indicators(
             )
         components = None
         if table is not None:
-            from territorial.io.tables import read_table
+            from territorial.io.tables import MISSING_MARKERS, read_table
 
-            components = read_table(table, code=code)
+            try:
+                components = read_table(
+                    table, code=code, sheet=sheet if sheet is not None else 0,
+                    encoding=encoding, missing=(*MISSING_MARKERS, *(missing or ())),
+                )  # fmt: skip
+            except TerritorialError as error:
+                options = {"path": "--table", "sheet": "--sheet", "encoding": "--encoding",
+                           "code": "--code"}  # fmt: skip
+                raise as_option(error, options) from None
         ids = list(indicator) if indicator else None
         result = compute_france(level, indicators=ids, catalogue=user_catalogue,
                                 components=components, layers=layer_data)  # fmt: skip
@@ -381,6 +413,10 @@ def indicators(
         console.print(line, highlight=False)
     for line in (result.report.get("table") or {}).get("lines", []):
         console.print(f"--table: {line}", highlight=False)
+    for column, n in (result.report.get("non_finite") or {}).items():
+        console.print(
+            f"{column}: {n} infinite value{'s' if n > 1 else ''} read as missing", highlight=False
+        )
     for report in (result.report.get("layers") or {}).values():
         for line in report.get("lines", []):
             console.print(f"--layer {line}", highlight=False)

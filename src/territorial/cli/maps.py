@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli._common import PARENT_LEVEL, console, fail
+from territorial.cli._common import (
+    PARENT_LEVEL,
+    as_option,
+    check_choice,
+    check_output,
+    console,
+    fail,
+)
 from territorial.errors import InvalidArgumentError, TerritorialError
 
 
@@ -39,6 +46,23 @@ def _label(meta: dict, lang: str) -> str | None:
     return str(label) if label else None
 
 
+def _breaks(text: str) -> list[float]:
+    """The value of ``--bins``: comma-separated numbers.
+
+    Examples
+    --------
+    >>> _breaks("50, 100,1e3")
+    [50.0, 100.0, 1000.0]
+    """
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise InvalidArgumentError(
+            "--bins", text, "comma-separated numbers, e.g. 50,100,500",
+            "Give the upper bounds of the classes, in increasing order.",
+        ) from None  # fmt: skip
+
+
 def map_command(
     source: Annotated[
         str, typer.Argument(help="france:LEVEL (e.g. france:commune) or a vector file.")
@@ -54,6 +78,10 @@ def map_command(
         str, typer.Option(help="quantiles, equal_interval, fisher_jenks, natural_breaks, ...")
     ] = "quantiles",
     k: Annotated[int | None, typer.Option("-k", "--k", help="Number of classes.")] = None,
+    bins: Annotated[
+        str | None,
+        typer.Option(help="Explicit class breaks, e.g. 50,100,500 (scheme user_defined)."),
+    ] = None,
     palette: Annotated[str | None, typer.Option(help="Matplotlib colormap name.")] = None,
     title: Annotated[str | None, typer.Option(help="Title (default: the indicator).")] = None,
     subtitle: Annotated[str | None, typer.Option(help="Subtitle.")] = None,
@@ -77,17 +105,67 @@ def map_command(
     dpi: Annotated[float | None, typer.Option(help="Resolution of PNG output.")] = None,
     code: Annotated[str | None, typer.Option(help="Code column of a file source.")] = None,
     name: Annotated[str | None, typer.Option(help="Name column of a file source.")] = None,
+    layer: Annotated[str | None, typer.Option(help="Layer of a multi-layer file source.")] = None,
+    crs: Annotated[
+        str | None, typer.Option(help="CRS of a file source that declares none, e.g. 2154.")
+    ] = None,
 ) -> None:
     """Draw a thematic map: choropleth, proportional symbols, typology or gap map."""
-    from territorial.errors import UnsupportedFormatError
-    from territorial.io.france import load_france
+    from territorial.io.france import FRANCE_LEVELS, load_france
+    from territorial.io.vector import parse_crs
     from territorial.render import map_info, map_territories, save_map
+    from territorial.render.classify import _check_k, normalize_scheme, palette_colors
+    from territorial.render.static.maps import DPI_RANGE, KINDS
     from territorial.render.static.save import FORMATS
+    from territorial.render.static.themes import get_theme
 
+    options = {"k": "--k", "dpi": "--dpi", "scheme": "--scheme", "palette": "--palette",
+               "theme": "--theme", "labels": "--labels", "reference": "--reference",
+               "choropleth": "--choropleth", "lang": "--lang", "code": "--code",
+               "name": "--name", "layer": "--layer", "crs": "--crs",
+               "path": "SOURCE", "source": "SOURCE", "bins": "--bins"}  # fmt: skip
     try:
-        if output.suffix.lower() not in FORMATS:  # before any computation
-            raise UnsupportedFormatError("--output", output, FORMATS)
+        # every option checked before any computation
+        check_output(output, FORMATS)
+        check_choice("--kind", kind, KINDS, "Pick the kind of map to draw.")
+        check_choice("--lang", lang, ("fr", "en"))
+        if k is not None:
+            _check_k(k)
+        breaks = _breaks(bins) if bins is not None else None
+        if breaks is not None and scheme == "quantiles":  # the default: --bins alone suffices
+            scheme = "user_defined"
+        normalize_scheme(scheme)
+        get_theme(theme)
+        if palette is not None and kind != "typology":
+            palette_colors(palette, 2, argument="--palette")
+        if dpi is not None and not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+            raise InvalidArgumentError(
+                "--dpi", dpi, f"a number of dots per inch from {DPI_RANGE[0]:g} to "
+                f"{DPI_RANGE[1]:g}", "Use 150 for the screen, 300 for print.",
+            )  # fmt: skip
+        if labels < 0:
+            raise InvalidArgumentError(
+                "--labels", labels, "a number of territories to label (0 or more)"
+            )
+        if base is not None and base != "none":
+            check_choice("--base", base, (*FRANCE_LEVELS, "none"))
+        if crs is not None:
+            parse_crs(crs, argument="--crs")
         if source.startswith("france:"):
+            from territorial.indicators.france import FRANCE_INDICATOR_LEVELS
+
+            check_choice(
+                "SOURCE", source, [f"france:{lv}" for lv in FRANCE_INDICATOR_LEVELS],
+                "Or give a vector file.",
+            )  # fmt: skip
+            for option, value in (("--code", code), ("--name", name), ("--layer", layer),
+                                  ("--crs", crs)):  # fmt: skip
+                if value is not None:
+                    raise InvalidArgumentError(
+                        option, value, f"nothing with {source}",
+                        "It describes a file source; the built-in territories have their own "
+                        "columns, layers and CRS. Leave it out.",
+                    )  # fmt: skip
             level = source.split(":", 1)[1]
             wanted = [column] + ([choropleth] if choropleth else [])
             gdf = _france_values(level, wanted)
@@ -104,7 +182,7 @@ def map_command(
                     "Pass --reference VALUE.",
                 )  # fmt: skip
 
-            gdf = load_source(source, code=code, name=name, progress=False)
+            gdf = load_source(source, code=code, name=name, layer=layer, crs=crs, progress=False)
             base_level = base
         base_gdf = None
         if base_level and base_level != "none":
@@ -119,6 +197,7 @@ def map_command(
             kind=kind,
             scheme=scheme,
             k=k,
+            bins=breaks,
             palette=palette,
             reference=reference,
             choropleth=choropleth,
@@ -134,7 +213,7 @@ def map_command(
         )
         written = save_map(fig, output)
     except TerritorialError as error:
-        fail(error)
+        fail(as_option(error, options))
     for note in map_info(fig).notes:
         console.print(f"note: {note}", highlight=False)
     console.print(f"map written to {written}", highlight=False)

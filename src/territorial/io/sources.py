@@ -69,8 +69,8 @@ def load_source(
             if value is not None:
                 raise InvalidArgumentError(
                     option, value, f"nothing with {source}",
-                    f"{option}= (CLI: --{option}) describes a file; the built-in territories "
-                    "have their own columns and CRS. Leave it out.",
+                    "It describes the columns, layers or CRS of a file; the built-in "
+                    "territories have their own. Leave it out.",
                 )  # fmt: skip
         return load_france(level, cache=cache, progress=progress)
     path = Path(source)

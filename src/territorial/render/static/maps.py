@@ -33,6 +33,7 @@ from territorial.render.classify import (
     MISSING_COLOR,
     MISSING_LABELS,
     Classification,
+    _check_k,
     classify,
     classify_diverging,
     palette_colors,
@@ -149,6 +150,48 @@ def _check_inputs(gdf: object, column: object, kind: str) -> None:
     if column not in gdf.columns or column == gdf.geometry.name:
         raise ColumnNotFoundError(
             "column", column, [c for c in gdf.columns if c != gdf.geometry.name]
+        )
+
+
+#: Limits of the figure's resolution (dots per inch) and size (inches).
+DPI_RANGE = (10.0, 1200.0)
+FIGSIZE_RANGE = (1.0, 100.0)
+
+
+def _check_figure(k: object, dpi: object, figsize: object, labels: object) -> None:
+    """k, dpi, figsize and labels checked before any drawing (classify checks k again)."""
+    if k is not None:
+        _check_k(k)
+    low, high = DPI_RANGE
+    if dpi is not None and (
+        isinstance(dpi, bool)
+        or not isinstance(dpi, int | float | np.number)
+        or not low <= float(dpi) <= high
+    ):
+        raise InvalidArgumentError(
+            "dpi", dpi, f"a number of dots per inch from {low:g} to {high:g}",
+            "Use 150 for the screen, 300 for print.",
+        )  # fmt: skip
+    if figsize is not None:
+        low, high = FIGSIZE_RANGE
+        ok = (
+            isinstance(figsize, tuple | list)
+            and len(figsize) == 2
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
+                for v in figsize
+            )
+        )
+        if not ok:
+            raise InvalidArgumentError(
+                "figsize", figsize, f"(width, height) in inches, each from {low:g} to {high:g}",
+                "For example figsize=(8, 8).",
+            )  # fmt: skip
+    if labels is not None and (isinstance(labels, bool) or (
+        isinstance(labels, int | np.integer) and int(labels) < 0
+    )):  # fmt: skip
+        raise InvalidArgumentError(
+            "labels", labels, "a number of territories to label (0 or more) or a list of codes"
         )
 
 
@@ -454,6 +497,7 @@ def map_territories(
     ['1,5 – 2,0', '2,0 – 2,5', 'Données manquantes']
     """
     _check_inputs(gdf, column, kind)
+    _check_figure(k, dpi, figsize, labels)
     lang = check_lang(lang)
     th = get_theme(theme)
     if insets not in _INSETS:
@@ -515,7 +559,7 @@ def map_territories(
                 values,
                 float(reference),
                 scheme,
-                k or k_default,  # type: ignore[arg-type]
+                k_default if k is None else k,
                 palette=palette or th.diverging_palette,
                 lang=lang,
             )
@@ -523,7 +567,7 @@ def map_territories(
             cls_obj = classify(
                 values,
                 scheme,
-                k or k_default,
+                k_default if k is None else k,
                 bins=bins,
                 palette=palette or th.sequential_palette,
                 lang=lang,
