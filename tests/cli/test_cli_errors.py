@@ -428,3 +428,43 @@ def test_map_territories_refuses_bad_k_and_dpi():
         "figsize=(0, 4) is not valid: expected (width, height) in inches, each from 1 to 100. "
         "For example figsize=(8, 8)."
     )
+
+
+ZONES_CATALOGUE = """
+layers:
+  - {id: grid, type: zones, label: {fr: Carreaux, en: Grid}, extensive: [jobs]}
+indicators:
+  - {id: jobs, label: Emplois, theme: economy, unit: emplois, polarity: neutral,
+     kind: stock, numerator: grid_jobs}
+"""
+
+
+@pytest.mark.realdata
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
+def test_zones_layers_report_dropped_points_and_need_a_crs(tmp_path):
+    catalogue = tmp_path / "zones.yaml"
+    catalogue.write_text(ZONES_CATALOGUE, encoding="utf-8")
+    out = tmp_path / "r.csv"
+    base = ["indicators", "france:region", "-o", out, "--catalogue", catalogue]
+    # synthetic: one made-up zone of 1,000 jobs in Paris, and a point that is not a zone
+    zones = tmp_path / "zones.gpkg"
+    gpd.GeoDataFrame(
+        {"code": ["z1", "p1"], "jobs": [1000.0, 5.0]},
+        geometry=[box(2.30, 48.84, 2.36, 48.88), Point(2.35, 48.85)], crs=4326,
+    ).to_file(zones)  # fmt: skip
+    result = runner.invoke(app, [str(a) for a in [*base, "--layer", f"grid={zones}",
+                                                   "--layer-code", "grid=code"]])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "--layer grid: 1 point geometries left out (territories are polygons): p1" in lines
+    assert pd.read_csv(out, dtype={"code": str}).set_index("code").loc["11", "jobs"] == 1000.0
+    out.unlink()
+    # the same zone in a shapefile without .prj
+    shp = tmp_path / "zones.shp"
+    gpd.GeoDataFrame({"code": ["z1"], "jobs": [1000.0]},
+                     geometry=[box(2.30, 48.84, 2.36, 48.88)]).to_file(shp)  # fmt: skip
+    message = run_error([*base, "--layer", f"grid={shp}", "--layer-code", "grid=code"], out)
+    assert message == (
+        f"The zones file {str(shp)!r} of --layer grid has no CRS; territorial never guesses "
+        "one. Declare its CRS in the file (e.g. add the .prj of a shapefile)."
+    )

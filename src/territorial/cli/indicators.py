@@ -217,12 +217,20 @@ def read_layers(
 
             out[lid] = read_raster(path)
         else:
+            from territorial.errors import MissingCRSError
             from territorial.io.vector import read_territories
 
             code = codes.get(lid)
             try:
                 out[lid] = read_territories(path, code=code, name=code)
+            except MissingCRSError:
+                raise MissingCRSError(
+                    f"The zones file {path!r} of --layer {lid}",
+                    "Declare its CRS in the file (e.g. add the .prj of a shapefile).",
+                ) from None
             except InvalidArgumentError as error:
+                if error.argument == "path":
+                    raise as_option(error, {"path": "--layer"}) from None
                 if error.argument not in ("code", "name") or code is not None:
                     raise
                 raise InvalidArgumentError(
@@ -248,6 +256,9 @@ def read_lines(paths: Mapping[str, str], layers: Mapping[str, Any]) -> list[str]
     lines = []
     for lid, layer in layers.items():
         report = getattr(layer, "attrs", {}).get("report")
+        if hasattr(report, "lines") and not isinstance(report, Mapping):  # a zones layer
+            lines.extend(f"--layer {lid}: {line}" for line in report.lines())
+            continue
         if not isinstance(report, Mapping) or "dropped_missing_coordinates" not in report:
             continue
         line = f"--layer {lid}: read {report['rows']} rows from {paths[lid]}"
