@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from territorial.cli._common import PARENT_LEVEL, console, fail
-from territorial.errors import InvalidArgumentError, TerritorialError, UnsupportedFormatError
+from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.files import check_output
 
 
 def france_page_frame(level: str, indicators: list[str]):
@@ -39,6 +40,50 @@ def france_page_frame(level: str, indicators: list[str]):
     extra = base[parents].reindex(gdf.index)
     gdf = gdf.join(extra[[c for c in parents if c not in gdf.columns]])
     return gdf, table.catalogue
+
+
+def check_page_options(
+    *, scheme: str, k: int, palette: str | None, lang: str, tolerance: float, precision: float
+) -> str:
+    """Check the options of ``territorial web`` before any computation; return the scheme.
+
+    The errors name the command's options (``-k``, ``--scheme``...), not the
+    Python arguments they become.
+    """
+    import math
+
+    from territorial.render.classify import SCHEMES, normalize_scheme, palette_colors
+
+    schemes = [name for name in SCHEMES if name != "user_defined"]
+    try:
+        snake = normalize_scheme(scheme)
+    except InvalidArgumentError:
+        snake = None
+    if snake not in schemes:
+        raise InvalidArgumentError(
+            "--scheme",
+            scheme,
+            f"one of {', '.join(schemes)}",
+            "For example --scheme fisher_jenks (explicit breaks: use territorial.render.classify "
+            "in Python).",
+        )
+    if not 2 <= k <= 12:
+        raise InvalidArgumentError(
+            "-k", k, "an integer from 2 to 12", "Maps read best with 3 to 7 classes, e.g. -k 5."
+        )
+    if palette is not None:
+        palette_colors(palette, k, argument="--palette")
+    if lang not in ("fr", "en"):
+        raise InvalidArgumentError("--lang", lang, "fr or en", "For example --lang en.")
+    if not (math.isfinite(tolerance) and tolerance >= 0):
+        raise InvalidArgumentError(
+            "--tolerance", tolerance, "metres >= 0", "For example --tolerance 60 (0: none)."
+        )
+    if not (math.isfinite(precision) and precision > 0):
+        raise InvalidArgumentError(
+            "--precision", precision, "a positive number of metres", "For example --precision 10."
+        )
+    return snake
 
 
 def _level_label(level: str, lang: str) -> str:
@@ -88,8 +133,24 @@ def web_command(
     from territorial.render.web import web_map
 
     try:
-        if output.suffix.lower() not in (".html", ".htm"):
-            raise UnsupportedFormatError("--output", output, (".html", ".htm"))
+        # checked before the indicators are computed: a bad path fails at once
+        output = check_output(output, argument="--output", suffixes=(".html", ".htm"))
+        scheme = check_page_options(
+            scheme=scheme,
+            k=k,
+            palette=palette,
+            lang=lang,
+            tolerance=tolerance,
+            precision=precision,
+        )
+        repeated = sorted({i for i in indicators if indicators.count(i) > 1})
+        if repeated:
+            raise InvalidArgumentError(
+                "INDICATORS",
+                " ".join(indicators),
+                "distinct indicator ids (one layer each)",
+                f"Give {', '.join(repeated)} once.",
+            )
         if not source.startswith("france:"):
             raise InvalidArgumentError(
                 "SOURCE",
@@ -109,6 +170,14 @@ def web_command(
                 "Or pass --parents none.",
             )
         peer = parent if peers is None else (None if peers == "all" else peers)
+        if peer is not None and peer not in gdf.columns:
+            raise InvalidArgumentError(
+                "--peers",
+                peer,
+                f"a coarser level of {level}: {', '.join(c for c in PARENT_LEVEL if c in gdf)}"
+                " or 'all'",
+                "Or pass --peers all to rank among all territories.",
+            )
         peer_names = None
         if peer is not None and peer in PARENT_LEVEL:
             from territorial.io.france import load_france
@@ -139,8 +208,16 @@ def web_command(
             title=title if title is not None else f"{labels} ({_level_label(level, lang)})",
             topology_kwds={"tolerance": tolerance, "precision": precision},
         )
-        output.parent.mkdir(parents=True, exist_ok=True)
-        written = page.save(output)
+        try:
+            written = page.save(output)
+        except OSError as error:  # a full disk, a folder removed meanwhile...
+            raise InvalidArgumentError(
+                "--output",
+                str(output),
+                "a file that can be written",
+                f"Writing failed ({error.strerror or error}); any previous file is unchanged. "
+                "Free some space or choose another folder.",
+            ) from None
     except TerritorialError as error:
         fail(error)
     report = page.report
