@@ -198,7 +198,7 @@ def test_code_option_picks_the_code_column(app, tmp_path):
     result = CliRunner().invoke(app, [*args, "--code", "insee"])
     assert result.exit_code == 2
     assert " ".join(result.output.split()) == (
-        "error: code='insee' is not a column of the data. Available columns: 'commune_id', "
+        "error: --code='insee' is not a column of the data. Available columns: 'commune_id', "
         "'doctors'."
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.errors import ColumnNotFoundError, InvalidArgumentError, TerritorialError
 
 #: Messages and reports go to standard error; data goes to files or standard output.
 console = Console(stderr=True, soft_wrap=True)
@@ -67,6 +67,8 @@ def as_option(error: TerritorialError, names: Mapping[str, str]) -> TerritorialE
     "--sheet='x' is not valid: expected a sheet."
     """
     argument = getattr(error, "argument", None)
+    if isinstance(error, ColumnNotFoundError) and argument in names:
+        return ColumnNotFoundError(names[argument], error.column, error.available)
     if not isinstance(error, InvalidArgumentError) or argument not in names:
         return error
     message = str(error)
