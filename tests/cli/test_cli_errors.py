@@ -468,3 +468,28 @@ def test_zones_layers_report_dropped_points_and_need_a_crs(tmp_path):
         f"The zones file {str(shp)!r} of --layer grid has no CRS; territorial never guesses "
         "one. Declare its CRS in the file (e.g. add the .prj of a shapefile)."
     )
+
+
+# ---- text from data and users is printed as it is, never read as rich markup -------------
+
+
+def test_brackets_in_messages_and_labels_are_printed_literally(tmp_path):
+    # a synthetic catalogue: brackets in an error message and in a label
+    bad = tmp_path / "one_column.yaml"
+    bad.write_text(
+        "indicators:\n  - {id: spec, label: 'Spé [x]', theme: economy, unit: indice,\n"
+        "     polarity: neutral, kind: krugman, breakdown: [jobs_industry]}\n",
+        encoding="utf-8",
+    )
+    assert run_error(["catalogue", "--catalogue", bad]) == (
+        "Indicator 'spec': breakdown=('jobs_industry',) must list at least two columns "
+        "(e.g. breakdown: [jobs_industry, jobs_services])."
+    )
+    good = tmp_path / "two_columns.yaml"
+    good.write_text(
+        bad.read_text(encoding="utf-8").replace("[jobs_industry]", "[jobs_industry, jobs_x]"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["catalogue", "--catalogue", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Spé [x]" in result.output

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from territorial.errors import ColumnNotFoundError, InvalidArgumentError, TerritorialError
 
-#: Messages and reports go to standard error; data goes to files or standard output.
-console = Console(stderr=True, soft_wrap=True)
+#: Messages and reports go to standard error; data goes to files or standard output. Their text
+#: comes from data and users: rich markup (``[...]``) is never interpreted in it.
+console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
 
 #: Parent level drawn over each France level (borders of maps and pages, peers of ranks).
 PARENT_LEVEL: dict[str, str | None] = {
@@ -30,7 +32,7 @@ PARENT_LEVEL: dict[str, str | None] = {
 
 def fail(error: Exception) -> None:
     """Print an error without a traceback and exit with status 2."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False)
+    console.print(Text.assemble(("error:", "bold red"), " ", str(error)))
     raise typer.Exit(2)
 
 

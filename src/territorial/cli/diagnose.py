@@ -17,7 +17,7 @@ from rich.console import Console
 from territorial.cli._common import check_choice, check_output, console, fail, find_territory
 from territorial.errors import InvalidArgumentError, TerritorialError
 
-out = Console()
+out = Console(markup=False, highlight=False)  # diagnoses hold names and labels from data
 
 
 def _level(source: str) -> str:

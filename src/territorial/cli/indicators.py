@@ -394,7 +394,7 @@ def indicators(
         layer_data: dict[str, Any] | None = None
         if layer_paths or layer_crs or layer_code or layer_xy:
             layer_data = read_layers(
-                user_catalogue or france_catalogue(),
+                france_catalogue() if user_catalogue is None else user_catalogue,
                 layer_paths,
                 _pairs("--layer-crs", layer_crs, "accidents=4326"),
                 _pairs("--layer-code", layer_code, "cantons=code"),
@@ -477,7 +477,9 @@ def catalogue(
     try:
         if lang not in ("fr", "en"):
             raise InvalidArgumentError("--lang", lang, "'fr' or 'en'")
-        cat = _user_catalogue(catalogue_file) or france_catalogue()
+        cat = _user_catalogue(catalogue_file)
+        if cat is None:
+            cat = france_catalogue()
         meta = cat.metadata(lang)
         if output is not None:
             from territorial.io.write import write_layer
@@ -491,7 +493,7 @@ def catalogue(
     for row in meta:
         view.add_row(*(str(row[c]) for c in ("id", "label", "theme", "unit", "polarity",
                                              "vintage")))  # fmt: skip
-    Console().print(view)
+    Console(markup=False, highlight=False).print(view)  # labels come from the catalogue
     if cat.layers:
         n = len(cat.layers)
         layers = Table(
@@ -502,7 +504,7 @@ def catalogue(
         for item in cat.layers:
             layers.add_row(item.id, item.type, item.label_in(lang), ", ".join(item.components()),
                            item.vintage)  # fmt: skip
-        Console().print(layers)
+        Console(markup=False, highlight=False).print(layers)
 
 
 def register(app: typer.Typer) -> None:

@@ -169,7 +169,7 @@ class Diagnosis:
             for s in items or ["—"]:
                 text.append(f"• {s}\n")
             blocks.append(text)
-        return Panel(Group(*blocks), title=self._title())
+        return Panel(Group(*blocks), title=Text(self._title()))
 
 
 @dataclass
