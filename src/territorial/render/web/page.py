@@ -11,8 +11,9 @@ By default the page needs nothing from the network: Leaflet (from the
 ``django-js-lib-leaflet`` package) and territorial's script are inlined and
 folium's CDN assets are left out. Geometry travels as shared arcs
 (:mod:`territorial.render.web.topology`), quantised and simplified, in base64
-varints. Every text from the data is escaped in the JSON payload and inserted
-in the page as text, never as HTML.
+varints. Every text from the user or the data (title, labels, names, units,
+sources, diagnoses) is escaped in the JSON payload and inserted in the page as
+text, never as HTML, and never goes through folium's (jinja) templates.
 """
 
 from __future__ import annotations
