@@ -213,18 +213,17 @@ def check_output(
 path, not a folder. Add a file name, e.g. --output .../result.csv.
     """
     path = Path(path)
-    if suffixes is not None:
-        allowed = tuple(suffixes)
-        if path.suffix.lower() not in allowed:
-            raise UnsupportedFormatError(argument, path, allowed)
-    if path.is_dir():
-        example = path / f"result{next(iter(suffixes), '.csv') if suffixes else '.csv'}"
+    allowed = None if suffixes is None else tuple(suffixes)
+    if path.is_dir():  # before the extension: a folder has none, and that is not the problem
+        example = path / f"result{allowed[0] if allowed else '.csv'}"
         raise InvalidArgumentError(
             argument,
             str(path),
             "a file path, not a folder",
             f"Add a file name, e.g. {argument} {example}.",
         )
+    if allowed is not None and path.suffix.lower() not in allowed:
+        raise UnsupportedFormatError(argument, path, allowed)
     # the nearest existing ancestor must be a writable folder
     parent = path.parent if str(path.parent) else Path(".")
     existing = parent
