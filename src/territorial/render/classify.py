@@ -483,6 +483,40 @@ class Classification:
         return items
 
 
+def check_missing_color(
+    colors: Sequence[str],
+    missing_color: str = MISSING_COLOR,
+    *,
+    column: str,
+    argument: str = "palette",
+) -> None:
+    """Raise if territories without a value would look like those of a class.
+
+    Both renderers call it when some value is missing, so that the missing-value
+    colour never equals a class colour on a map or a page.
+
+    Examples
+    --------
+    >>> check_missing_color(["#ffffcc", "#800026"], column="density")
+    >>> check_missing_color(["#ffffcc", "#D9D9D9"], column="density")
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: palette=['#ffffcc', '#D9D9D9'] is not valid: \
+expected class colours that differ from the missing-value colour #d9d9d9. Territories without \
+a value of 'density' would look like those of class 2: choose other class colours.
+    """
+    lowered = [str(color).lower() for color in colors]
+    if missing_color.lower() not in lowered:
+        return
+    raise InvalidArgumentError(
+        argument,
+        list(colors),
+        f"class colours that differ from the missing-value colour {missing_color}",
+        f"Territories without a value of {column!r} would look like those of class "
+        f"{lowered.index(missing_color.lower()) + 1}: choose other class colours.",
+    )
+
+
 def _check_k(k: object) -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 2 <= int(k) <= 12:
         raise InvalidArgumentError(

@@ -34,6 +34,7 @@ from territorial.render.classify import (
     MISSING_LABELS,
     Classification,
     _check_k,
+    check_missing_color,
     classify,
     classify_diverging,
     palette_colors,
@@ -577,6 +578,10 @@ def map_territories(
         fill_colors = list(cls_obj.colors)
         legend_items = list(zip(cls_obj.labels, cls_obj.colors, strict=True))
         if cls_obj.n_missing:
+            check_missing_color(
+                cls_obj.colors, cls_obj.missing_color, column=column,
+                argument="classification" if classification is not None else "palette",
+            )  # fmt: skip
             missing_entry = (cls_obj.missing_label, cls_obj.missing_color)
         notes.extend(cls_obj.notes)
     elif kind == "typology":
@@ -584,6 +589,7 @@ def map_territories(
         fill_colors = [c for _, c in categories]
         legend_items = [(str(c), color) for c, color in categories]
         if (fill_classes == -1).any():
+            check_missing_color(fill_colors, column=column)
             missing_entry = (MISSING_LABELS[lang], MISSING_COLOR)
 
     # ---- figure and panels ----------------------------------------------------------

@@ -43,7 +43,7 @@ from territorial.errors import (
 )
 from territorial.files import atomic_path
 from territorial.format import auto_decimals, check_lang
-from territorial.render.classify import Classification, classify
+from territorial.render.classify import Classification, check_missing_color, classify
 from territorial.render.web import assets
 from territorial.render.web.topology import build_topology, encode_varints
 
@@ -274,17 +274,13 @@ def _check_distinct_labels(argument: str, labels: Mapping[str, object], fix: str
 
 def _check_missing_color(c: Classification, column: str, *, missing: bool, given: object) -> None:
     """Raise if territories without a value would look like those of a class."""
-    colors = [color.lower() for color in c.colors]
-    if not missing or c.missing_color.lower() not in colors:
+    if not missing:
         return
     from_user = given is not None and (not isinstance(given, Mapping) or column in given)
-    raise InvalidArgumentError(
-        "classification" if from_user else "palette",
-        list(c.colors),
-        f"class colours that differ from the missing-value colour {c.missing_color}",
-        f"Territories without a value of {column!r} would look like those of class "
-        f"{colors.index(c.missing_color.lower()) + 1}: choose other class colours.",
-    )
+    check_missing_color(
+        c.colors, c.missing_color, column=column,
+        argument="classification" if from_user else "palette",
+    )  # fmt: skip
 
 
 def _classification_for(
