@@ -60,6 +60,7 @@ COMMANDS_WITH_OUTPUT = [
     (["diagnose", "france:region", "--all"], ".csv"),
     (["composite", "france:region"], ".csv"),
     (["map", "france:region", "density"], ".png"),
+    (["catalogue"], ".csv"),
 ]
 
 

@@ -477,6 +477,8 @@ def catalogue(
     try:
         if lang not in ("fr", "en"):
             raise InvalidArgumentError("--lang", lang, "'fr' or 'en'")
+        if output is not None:
+            check_output(output, (".csv", ".xlsx", ".parquet"))
         cat = _user_catalogue(catalogue_file)
         if cat is None:
             cat = france_catalogue()
