@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from libpysal.examples import get_path
@@ -14,19 +15,36 @@ runner = CliRunner()
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".parquet", ".csv"])
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".parquet", ".fgb", ".csv"])
 def test_territories_france_departement(tmp_path, suffix):
+    """Each format read back: the 101 codes with their leading zeros and letters (01, 2A,
+    971), names, populations (Mayotte's missing), and the CRS (EPSG:4326)."""
+    from territorial import load_france
+
+    source = load_france("departement", progress=False)
     out = tmp_path / f"deps{suffix}"
     result = runner.invoke(app, ["territories", "france:departement", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert f"101 territories written to {out}" in result.output
     if suffix == ".csv":
-        table = pd.read_csv(out, dtype={"code": str})
-        assert "geometry" not in table.columns
-        assert table.loc[table["code"] == "2A", "name"].item() == "Corse-du-Sud"
+        layer = pd.read_csv(out, dtype={"code": str})
+        assert "geometry" not in layer.columns
+    elif suffix == ".parquet":
+        layer = gpd.read_parquet(out)
     else:
-        layer = gpd.read_parquet(out) if suffix == ".parquet" else gpd.read_file(out)
-        assert len(layer) == 101
+        layer = gpd.read_file(out)
+    if suffix != ".csv":
+        assert layer.crs is not None and layer.crs.to_epsg() == 4326
+        assert layer.geometry.notna().all() and not layer.geometry.is_empty.any()
+    layer = layer.reset_index() if "code" not in layer.columns else layer
+    codes = layer["code"].astype(str).tolist()
+    assert sorted(codes) == sorted(source.index)
+    assert {"01", "09", "2A", "2B", "971", "976"} <= set(codes)
+    by_code = layer.set_index("code")
+    assert by_code.loc["2A", "name"] == "Corse-du-Sud"
+    assert by_code.loc["01", "name"] == "Ain"
+    assert by_code.loc["69", "population"] == source.loc["69", "population"]
+    assert np.isnan(by_code.loc["976", "population"])
 
 
 @pytest.mark.realdata
@@ -46,15 +64,30 @@ def test_georgia_through_the_cli(tmp_path):
     assert len(gpd.read_file(out)) == 159
 
 
+def _message(result) -> str:
+    return " ".join(result.output.split())
+
+
 def test_cli_errors_are_clear(tmp_path):
     result = runner.invoke(app, ["fetch", "franse"])
     assert result.exit_code == 2
-    assert "DATASET='franse' is not a known dataset. Use one of: france" in result.output
-    result = runner.invoke(app, ["territories", "france:county", "-o", str(tmp_path / "x.gpkg")])
-    assert result.exit_code == 2
-    assert "source='france:county' is not valid: expected france:LEVEL with LEVEL one of" in (
-        " ".join(result.output.split())
+    assert _message(result) == (
+        "error: DATASET='franse' is not a known dataset. Use one of: france, "
+        "france-road-accidents."
     )
-    result = runner.invoke(app, ["territories", get_path("G_utm.shp"), "-o", "x.gpkg"])
+    out = tmp_path / "x.gpkg"
+    result = runner.invoke(app, ["territories", "france:county", "-o", str(out)])
     assert result.exit_code == 2
-    assert "has no CRS; territorial never guesses one" in " ".join(result.output.split())
+    assert _message(result) == (
+        "error: source='france:county' is not valid: expected france:LEVEL with LEVEL one of "
+        "arrondissement, commune, canton, circonscription, epci, departement, region. "
+        "For example: france:departement."
+    )
+    result = runner.invoke(app, ["territories", get_path("G_utm.shp"), "-o", str(out)])
+    assert result.exit_code == 2
+    assert _message(result) == (
+        f"error: The layer {get_path('G_utm.shp')!r} has no CRS; territorial never guesses "
+        "one. Declare it: read_territories(path, ..., crs=EPSG) (CLI: --crs EPSG), or add a "
+        ".prj file."
+    )
+    assert not out.exists()

@@ -61,6 +61,47 @@ def test_classes_match_mapclassify(values, scheme, reference):
     assert c.n_missing == 2
 
 
+@pytest.mark.parametrize("k", [2, 3, 7, 9])
+@pytest.mark.parametrize(
+    ("scheme", "reference"),
+    [
+        ("quantiles", lambda y, k: mapclassify.Quantiles(y, k=k)),
+        ("equal_interval", lambda y, k: mapclassify.EqualInterval(y, k=k)),
+        ("fisher_jenks", lambda y, k: mapclassify.FisherJenks(y, k=k)),
+    ],
+)
+# mapclassify warns that numba (optional, not installed) would make FisherJenks faster
+@pytest.mark.filterwarnings("ignore:Numba not installed:UserWarning")
+def test_classify_front_door_matches_mapclassify_for_every_k(values, scheme, reference, k):
+    """classify() itself (not a helper) against mapclassify's class for the same data."""
+    c = classify(values, scheme, k)
+    ref = reference(values.dropna().to_numpy(), k)
+    assert c.k == k == len(ref.bins)
+    assert c.bins == pytest.approx(tuple(ref.bins))
+    assert c.counts == tuple(int(n) for n in ref.counts)
+    valid = values.dropna()
+    assert c.classes[valid.index].tolist() == ref.yb.tolist()
+
+
+def test_std_mean_matches_mapclassify(values):
+    c = classify(values, "std_mean")
+    ref = mapclassify.StdMean(values.dropna().to_numpy())
+    kept = np.asarray(ref.bins)[np.asarray(ref.bins) >= values.min()]
+    assert c.bins == pytest.approx(tuple(kept))
+    assert sum(c.counts) == 198
+
+
+def test_natural_breaks_matches_mapclassify_on_separate_clusters():
+    """Three well-separated synthetic clusters: every k-means run finds them, so our seeded
+    natural breaks and mapclassify's NaturalBreaks give the same upper bounds."""
+    rng = np.random.default_rng(3)
+    y = np.concatenate([rng.uniform(0, 1, 20), rng.uniform(10, 11, 15), rng.uniform(50, 51, 5)])
+    c = classify(pd.Series(y), "natural_breaks", 3)
+    ref = mapclassify.NaturalBreaks(y, k=3)
+    assert c.bins == pytest.approx(tuple(ref.bins))
+    assert c.counts == (20, 15, 5) == tuple(int(n) for n in ref.counts)
+
+
 def test_std_mean_drops_empty_classes_below_minimum():
     v = pd.Series([1.0, 1.1, 1.2, 1.3, 50.0])
     c = classify(v, "std_mean")

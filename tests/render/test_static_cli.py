@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 import typer
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 from typer.testing import CliRunner
 
 from territorial.cli import maps
@@ -39,7 +44,14 @@ def test_map_from_file(app, grid_file, tmp_path):
     assert f"map written to {out}" in result.output
     text = out.read_text()
     assert text.startswith("<?xml")
-    assert "Valeur" in text or "<path" in text  # text is drawn as paths (svg.fonttype)
+    # text is drawn as paths (svg.fonttype), so the file is checked by its fills: the three
+    # equal-interval classes in the default palette, and the missing value's grey (T07)
+    fills = set(re.findall(r'fill(?:: |=")(#[0-9a-f]{6})', text))
+    cmap = colormaps["YlOrRd"]
+    classes = {to_hex(cmap(x)) for x in np.linspace(0.12, 0.95, 3)}
+    assert classes | {"#d9d9d9"} <= fills
+    five = {to_hex(cmap(x)) for x in np.linspace(0.12, 0.95, 5)}
+    assert not (five - classes) & fills  # k=3 was used, not the default 5
 
 
 def test_map_bad_output_format_fails_before_work(app, grid_file, tmp_path):
@@ -74,7 +86,7 @@ def test_map_unknown_kind(app, grid_file, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "error: kind='dots' is not valid: expected one of choropleth, symbols, typology, gap. "
+        "error: --kind='dots' is not valid: expected one of choropleth, symbols, typology, gap. "
         "Pick the kind of map to draw."
     )
 
