@@ -88,18 +88,19 @@ def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lan
             if re.search("au-dessus|en dessous|au niveau|above|below|in line", rest):
                 assert names[decisive[code]][lang] in rest
             if spec.kind != "stock" and not math.isnan(ref):
-                if spec.unit.startswith("%"):
-                    m = re.search(rf"({NUM}) points? (au-dessus|en dessous|above|below)", rest)
-                    if m:
-                        assert _close(m.group(1), abs(value - ref), lang)
-                        assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
+                # either a gap with its size and direction, or "in line" (a gap that rounds
+                # to 0 at the shown decimals), never both, never neither
+                in_line = "au niveau" in rest or "in line" in rest
+                points = spec.unit.startswith("%")
+                size = abs(value - ref) if points else abs(value - ref) / abs(ref) * 100
+                pattern = r" points?" if points else r"\u00a0?%"
+                m = re.search(rf"({NUM}){pattern} (au-dessus|en dessous|above|below)", rest)
+                assert (m is None) == in_line, sentence
+                if in_line:
+                    assert size < 0.05, sentence
                 else:
-                    m = re.search(rf"({NUM})\u00a0?% (au-dessus|en dessous|above|below)", rest)
-                    if m:
-                        relative = abs(value - ref) / abs(ref) * 100
-                        assert _close(m.group(1), relative, lang)
-                        assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
-                assert m or "au niveau" in rest or "in line" in rest
+                    assert _close(m.group(1), size, lang)
+                    assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
             # 3. the decile among peers, recomputed from the table
             group = table.values.loc[peers[peers == peers[code]].index, indicator].dropna()
             rank = (group < value).sum() + ((group == value).sum() + 1) / 2

@@ -171,15 +171,27 @@ def test_arrondissement_level_refused():
 def test_safety_skipped_without_data(tmp_path, monkeypatch):
     from territorial.io import france_components
 
+    safety = ["road_accidents_rate", "road_deaths_rate", "road_accidents_change",
+              "road_deaths_change"]  # fmt: skip
+    # the accident data is cached for the real-data tests: every safety indicator computed
     t = compute_france("region", indicators=None)
-    if "road_accidents_rate" not in t.values.columns:
-        assert "road_accidents_rate" in t.report["skipped"]["indicators"]
+    assert set(safety) <= set(t.values.columns)
+    assert "skipped" not in t.report
+    # without it, the whole catalogue skips them and says why...
     monkeypatch.setattr(
         france_components, "load_road_accidents",
         lambda **kw: (_ for _ in ()).throw(france_components.DataFetchError("not cached")),
     )  # fmt: skip
-    with pytest.raises(france_components.DataFetchError):
+    t = compute_france("region", indicators=None)
+    assert not set(safety) & set(t.values.columns)
+    assert t.report["skipped"] == {
+        "indicators": safety,
+        "reason": "road-accident data not cached: territorial fetch france-road-accidents",
+    }
+    # ...and asking for one of them is an error, not a silent gap
+    with pytest.raises(france_components.DataFetchError) as info:
         compute_france("region", indicators=["road_deaths_rate"])
+    assert str(info.value) == "not cached"
 
 
 def test_safety_indicators_on_real_accidents():
