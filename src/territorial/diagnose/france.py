@@ -167,8 +167,17 @@ def diagnose_france(
 
     Examples
     --------
-    >>> d = diagnose_france("epci", "200046977")  # doctest: +SKIP
-    >>> print(d)  # doctest: +SKIP
+    >>> d = diagnose_france("region", "11", lang="en", indicators=["density"], lisa=False)
+    >>> d.name
+    'Île-de-France'
+    >>> for sentence in d.traits:
+    ...     print(*sentence.replace("\\xa0", " ").split(", "), sep=",\\n  ")
+    Population density: 1,009.4 inh./km²,
+      866% above the national value,
+      10th decile of comparable regions
+    >>> table = diagnose_france("region", indicators=["density"], lisa=False)
+    >>> len(table), table.loc["06", "traits"]  # 18 régions; Mayotte without a density
+    (18, [])
     """
     result = france_diagnosis_set(level, **kwds)
     if code is None:

@@ -213,9 +213,13 @@ def load_france_components(
 
     Examples
     --------
-    >>> comp = load_france_components()  # doctest: +SKIP
-    >>> int(comp["councillors"].sum())  # doctest: +SKIP
-    508788
+    >>> comp = load_france_components()
+    >>> len(comp), comp.index[0]
+    (34871, '01001')
+    >>> int(comp["councillors"].sum())  # the 38 of communes missing from the layer left out
+    508750
+    >>> comp.loc["97611", ["population", "area_km2"]].isna().tolist()  # Mamoudzou
+    [True, False]
     """
     tables = _derived(("components", "report"), cache, progress)
     out = tables["components"]
@@ -321,9 +325,13 @@ def compute_france(
 
     Examples
     --------
-    >>> table = compute_france("departement", indicators=["density"])  # doctest: +SKIP
-    >>> round(table.values.loc["75", "density"])  # doctest: +SKIP
-    20755
+    >>> table = compute_france("region", indicators=["density", "population"])
+    >>> round(table.values.loc["11", "density"], 1)  # Île-de-France
+    np.float64(1009.4)
+    >>> table.values.loc["06"].isna().all()  # Mayotte: no population, so no density
+    np.True_
+    >>> table.report["partial_scope"]  # communes whose area is known but not population
+    {'density': 18}
     """
     from territorial.io.france import load_france
     from territorial.io.france_components import load_road_accidents
