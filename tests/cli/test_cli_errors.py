@@ -277,9 +277,10 @@ def test_file_options_with_built_in_territories(tmp_path, monkeypatch):
          "to 1200. Use 150 for the screen, 300 for print."),
         (["--labels", "-1"], "--labels=-1 is not valid: expected a number of territories to "
          "label (0 or more)."),
-        (["--lang", "de"], "--lang='de' is not valid: expected one of fr, en."),
+        (["--lang", "de"], "--lang='de' is not valid: expected one of fr, en. Use e.g. --lang fr."),
         (["--base", "county"], "--base='county' is not valid: expected one of arrondissement, "
-         "commune, canton, circonscription, epci, departement, region, none."),
+         "commune, canton, circonscription, epci, departement, region, none. Use e.g. --base "
+         "arrondissement."),
         (["--bins", "10,x"], "--bins='10,x' is not valid: expected comma-separated numbers, "
          "e.g. 50,100,500. Give the upper bounds of the classes, in increasing order."),
     ],
@@ -366,17 +367,18 @@ def test_diagnose_and_composite_options_checked_first(tmp_path, monkeypatch):
     nothing_computed(monkeypatch)
     out = tmp_path / "d.csv"
     assert run_error(["diagnose", "france:region", "84", "--peers", "age", "-o", out], out) == (
-        "--peers='age' is not valid: expected one of size, type, all."
+        "--peers='age' is not valid: expected one of size, type, all. Use e.g. --peers size."
     )
     assert run_error(["diagnose", "france:region", "84", "--permutations", "-1"]) == (
         "--permutations=-1 is not valid: expected an integer >= 0. esda's default is 999."
     )
     assert run_error(["diagnose", "france:region", "84", "--lang", "de"]) == (
-        "--lang='de' is not valid: expected one of fr, en."
+        "--lang='de' is not valid: expected one of fr, en. Use e.g. --lang fr."
     )
     out = tmp_path / "c.csv"
     assert run_error(["composite", "france:region", "-o", out, "--normalisation", "max"]) == (
-        "--normalisation='max' is not valid: expected one of minmax, zscore, rank."
+        "--normalisation='max' is not valid: expected one of minmax, zscore, rank. Use e.g. "
+        "--normalisation minmax."
     )
 
 

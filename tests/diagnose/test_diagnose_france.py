@@ -264,7 +264,7 @@ def test_cli_json_in_english():
         (["france:region", "--all", "-o", "x.txt"], "--output='x.txt' has an unsupported "
          "format. Use a file ending in one of: .csv, .json."),
         (["france:region", "53", "--lang", "de"], "--lang='de' is not valid: expected one of "
-         "fr, en."),
+         "fr, en. Use e.g. --lang fr."),
     ],
 )  # fmt: skip
 def test_cli_errors(args, message):
@@ -353,6 +353,7 @@ def test_composite_command(tmp_path):
     )
     assert bad.exit_code == 2
     assert " ".join(bad.output.split()) == (
-        "error: --normalisation='mean' is not valid: expected one of minmax, zscore, rank."
+        "error: --normalisation='mean' is not valid: expected one of minmax, zscore, rank. "
+        "Use e.g. --normalisation minmax."
     )
     assert out.read_bytes() == before  # the bad option is refused before anything is written

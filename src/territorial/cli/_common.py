@@ -95,10 +95,11 @@ def check_choice(argument: str, value: object, allowed: Iterable[str], fix: str 
     Traceback (most recent call last):
     ...
     territorial.errors.InvalidArgumentError: --peers='age' is not valid: expected one of \
-size, type, all.
+size, type, all. Use e.g. --peers size.
     """
     allowed = tuple(allowed)
     if value not in allowed:
+        fix = fix or f"Use e.g. {argument} {allowed[0]}."
         raise InvalidArgumentError(argument, value, f"one of {', '.join(allowed)}", fix)
 
 

@@ -304,6 +304,24 @@ def scope_lines(partial_scope: Mapping[str, int]) -> list[str]:
     ]
 
 
+def total_lines(partial_totals: Mapping[str, int]) -> list[str]:
+    """One line per number of communes without a value left out of totals that others make.
+
+    Examples
+    --------
+    >>> total_lines({"population": 18})
+    ['population: 18 communes without a value left out of the totals they belong to']
+    """
+    by_count: dict[int, list[str]] = {}
+    for sid, n in partial_totals.items():
+        by_count.setdefault(int(n), []).append(sid)
+    return [
+        f"{', '.join(ids)}: {n} commune{'s' if n > 1 else ''} without a value left out of the "
+        "totals they belong to"
+        for n, ids in sorted(by_count.items(), reverse=True)
+    ]
+
+
 def indicators(
     source: Annotated[
         str, typer.Argument(help="france:LEVEL, e.g. france:epci or france:france.")
@@ -443,6 +461,8 @@ def indicators(
         reason = flag_reason(result.catalogue[sid].kind)
         console.print(f"{sid}: {n} territories undefined ({reason})", highlight=False)
     for line in scope_lines(result.report.get("partial_scope") or {}):
+        console.print(line, highlight=False)
+    for line in total_lines(result.report.get("partial_totals") or {}):
         console.print(line, highlight=False)
     console.print(
         f"{len(result.values.columns)} indicators x {len(result.values)} territories "

@@ -399,6 +399,7 @@ def compute(
     group_codes = np.asarray(territory_codes.codes)  # position of each membership's territory
     in_territory = group_codes >= 0
     scope: dict[str, int] = {}
+    partial_totals: dict[str, int] = {}
 
     def pooled(sid: str, first: list[str], second: list[str]) -> tuple[pd.Series, pd.Series]:
         """Sums of two operands over the member units where both are known (same scope).
@@ -433,6 +434,13 @@ def compute(
         if kind == "stock":
             value = total(cols["numerator"]).rename(sid)
             flag = pd.Series(False, index=territory_index)
+            # members without a value inside a territory whose total the others make
+            # (Mayotte's communes in France's population): said, never silent
+            member = unit_rows[cols["numerator"]].isna().all(axis=1).to_numpy() & in_territory
+            total_known = value.notna().to_numpy()
+            left_out = int((member & total_known[np.where(in_territory, group_codes, 0)]).sum())
+            if left_out:
+                partial_totals[sid] = left_out
         elif kind in RATIO_KINDS:
             num, den = pooled(sid, cols["numerator"], cols["denominator"])
             scale = 100.0 if kind == "share" else float(spec.scale or 1.0)
@@ -480,6 +488,7 @@ def compute(
     flag_frame.index.name = "code"
     report["flagged"] = {k: int(v.sum()) for k, v in flags.items() if v.any()}
     report["partial_scope"] = scope
+    report["partial_totals"] = partial_totals
     return IndicatorTable(
         values=frame,
         flags=flag_frame,

@@ -332,11 +332,14 @@ def compute_france(
     np.True_
     >>> table.report["partial_scope"]  # communes whose area is known but not population
     {'density': 18}
+    >>> table.report["partial_totals"]  # communes without a population in a known total
+    {'population': 1}
     """
     from territorial.io.france import load_france
     from territorial.io.france_components import load_road_accidents
 
-    catalogue = catalogue or france_catalogue()
+    if catalogue is None:  # an empty catalogue of the user's is not the built-in one
+        catalogue = france_catalogue()
     ids = list(indicators) if indicators is not None else None
     selected = catalogue.select(ids)
     wanted = ids if ids is not None else list(catalogue)
