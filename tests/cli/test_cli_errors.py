@@ -277,7 +277,8 @@ def test_file_options_with_built_in_territories(tmp_path, monkeypatch):
          "to 1200. Use 150 for the screen, 300 for print."),
         (["--labels", "-1"], "--labels=-1 is not valid: expected a number of territories to "
          "label (0 or more)."),
-        (["--lang", "de"], "--lang='de' is not valid: expected one of fr, en. Use e.g. --lang fr."),
+        (["--lang", "de"], "--lang='de' is not valid: expected one of fr, en. Use e.g. "
+         "--lang fr."),
         (["--base", "county"], "--base='county' is not valid: expected one of arrondissement, "
          "commune, canton, circonscription, epci, departement, region, none. Use e.g. --base "
          "arrondissement."),
