@@ -29,7 +29,9 @@ def test_custom_territories_sum_their_members(synthetic_grid):
     assert shapely.equals(
         custom.loc["west", "geometry"], synthetic_grid.geometry.iloc[:2].union_all()
     )
-    assert "departement" not in custom.columns or pd.isna(custom.loc["all", "departement"])
+    # a parent code is kept where every member shares it, missing where they differ
+    assert custom.loc["west", "departement"] == "01"
+    assert pd.isna(custom.loc["all", "departement"])
 
 
 @pytest.mark.realdata
