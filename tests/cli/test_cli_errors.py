@@ -254,8 +254,9 @@ def test_file_options_with_built_in_territories(tmp_path, monkeypatch):
     message = run_error(["map", "france:region", "density", "-o", tmp_path / "m.png", "--crs",
                          "2154"])  # fmt: skip
     assert message == (
-        "--crs='2154' is not valid: expected nothing with france:region. It describes a file "
-        "source; the built-in territories have their own columns, layers and CRS. Leave it out."
+        "--crs='2154' is not valid: expected nothing with france:region. It describes the "
+        "columns, layers or CRS of a file; the built-in territories have their own. Leave it "
+        "out."
     )
 
 

@@ -286,6 +286,17 @@ def _user_catalogue(path: Path | None) -> Any:
     return load_catalogue(read_catalogue_file(path), name=path.name)
 
 
+def _count_lines(counts: Mapping[str, int], what: str) -> list[str]:
+    """One line per number of communes, naming the indicators that have it."""
+    by_count: dict[int, list[str]] = {}
+    for sid, n in counts.items():
+        by_count.setdefault(int(n), []).append(sid)
+    return [
+        f"{', '.join(ids)}: {n} commune{'s' if n > 1 else ''} {what}"
+        for n, ids in sorted(by_count.items(), reverse=True)
+    ]
+
+
 def scope_lines(partial_scope: Mapping[str, int]) -> list[str]:
     """One line per number of communes left out of both sums, naming the indicators.
 
@@ -294,14 +305,9 @@ def scope_lines(partial_scope: Mapping[str, int]) -> list[str]:
     >>> scope_lines({"density": 17, "share_pop_10k": 17, "rate": 3})
     ['density, share_pop_10k: 17 communes left out of numerator and denominator (one of the two unknown)', 'rate: 3 communes left out of numerator and denominator (one of the two unknown)']
     """  # noqa: E501
-    by_count: dict[int, list[str]] = {}
-    for sid, n in partial_scope.items():
-        by_count.setdefault(int(n), []).append(sid)
-    return [
-        f"{', '.join(ids)}: {n} commune{'s' if n > 1 else ''} left out of numerator and "
-        "denominator (one of the two unknown)"
-        for n, ids in sorted(by_count.items(), reverse=True)
-    ]
+    return _count_lines(
+        partial_scope, "left out of numerator and denominator (one of the two unknown)"
+    )
 
 
 def total_lines(partial_totals: Mapping[str, int]) -> list[str]:
@@ -312,14 +318,7 @@ def total_lines(partial_totals: Mapping[str, int]) -> list[str]:
     >>> total_lines({"population": 18})
     ['population: 18 communes without a value left out of the totals they belong to']
     """
-    by_count: dict[int, list[str]] = {}
-    for sid, n in partial_totals.items():
-        by_count.setdefault(int(n), []).append(sid)
-    return [
-        f"{', '.join(ids)}: {n} commune{'s' if n > 1 else ''} without a value left out of the "
-        "totals they belong to"
-        for n, ids in sorted(by_count.items(), reverse=True)
-    ]
+    return _count_lines(partial_totals, "without a value left out of the totals they belong to")
 
 
 def indicators(

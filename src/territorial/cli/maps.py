@@ -158,14 +158,11 @@ def map_command(
                 "SOURCE", source, [f"france:{lv}" for lv in FRANCE_INDICATOR_LEVELS],
                 "Or give a vector file.",
             )  # fmt: skip
-            for option, value in (("--code", code), ("--name", name), ("--layer", layer),
-                                  ("--crs", crs)):  # fmt: skip
-                if value is not None:
-                    raise InvalidArgumentError(
-                        option, value, f"nothing with {source}",
-                        "It describes a file source; the built-in territories have their own "
-                        "columns, layers and CRS. Leave it out.",
-                    )  # fmt: skip
+            from territorial.io.sources import refuse_file_options
+
+            refuse_file_options(
+                source, {"--code": code, "--name": name, "--layer": layer, "--crs": crs}
+            )
             level = source.split(":", 1)[1]
             wanted = [column] + ([choropleth] if choropleth else [])
             gdf = _france_values(level, wanted)

@@ -12,6 +12,32 @@ from territorial.io.france import FRANCE_LEVELS, load_france
 from territorial.io.vector import read_territories
 
 
+def refuse_file_options(source: str, options: dict[str, object]) -> None:
+    """Raise if an option that describes a file (its columns, layer, CRS) is given with
+    built-in territories, instead of ignoring it.
+
+    ``options`` maps each option's name, as the caller spells it (``"code"`` or
+    ``"--code"``), to its value (None when not given).
+
+    Examples
+    --------
+    >>> refuse_file_options("france:region", {"--code": None})
+    >>> refuse_file_options("france:region", {"--crs": "2154"})
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --crs='2154' is not valid: expected nothing with \
+france:region. It describes the columns, layers or CRS of a file; the built-in territories \
+have their own. Leave it out.
+    """
+    for option, value in options.items():
+        if value is not None:
+            raise InvalidArgumentError(
+                option, value, f"nothing with {source}",
+                "It describes the columns, layers or CRS of a file; the built-in "
+                "territories have their own. Leave it out.",
+            )  # fmt: skip
+
+
 def load_source(
     source: str,
     *,
@@ -63,15 +89,10 @@ def load_source(
                 "source", source, "france:LEVEL with LEVEL one of " + ", ".join(FRANCE_LEVELS),
                 "For example: france:departement.",
             )  # fmt: skip
-        options = {"code": code, "name": name, "population": population, "layer": layer,
-                   "crs": crs}  # fmt: skip
-        for option, value in options.items():
-            if value is not None:
-                raise InvalidArgumentError(
-                    option, value, f"nothing with {source}",
-                    "It describes the columns, layers or CRS of a file; the built-in "
-                    "territories have their own. Leave it out.",
-                )  # fmt: skip
+        refuse_file_options(
+            source,
+            {"code": code, "name": name, "population": population, "layer": layer, "crs": crs},
+        )
         return load_france(level, cache=cache, progress=progress)
     path = Path(source)
     if not path.exists():
