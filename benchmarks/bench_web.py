@@ -28,8 +28,8 @@ GOAL_PAINT_S = 3.0
 
 
 def _communes(quick: bool):
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     gdf = compute_france("commune", indicators=INDICATORS).wide
     base = load_france("commune", progress=False)

@@ -27,7 +27,7 @@ from rich.table import Table
 import territorial
 from territorial.files import write_text_atomic
 from territorial.format import format_number
-from territorial.io.france import FRANCE_LEVELS, fetch_france, read_france_provenance
+from territorial.france.data import FRANCE_LEVELS, fetch_france, read_france_provenance
 from territorial.io.write import write_layer
 
 console = Console(soft_wrap=True)
@@ -65,7 +65,7 @@ def summary() -> None:
 
 
 def indicators(out: Path) -> list[Path]:
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     written = []
     for level in ("departement", "epci"):
@@ -83,7 +83,7 @@ def indicators(out: Path) -> list[Path]:
 
 
 def diagnosis(out: Path) -> list[Path]:
-    from territorial.diagnose import diagnose_france
+    from territorial.france import diagnose_france
 
     started = time.perf_counter()
     lyon = diagnose_france("epci", "200046977", lang="fr")
@@ -95,7 +95,7 @@ def diagnosis(out: Path) -> list[Path]:
 
 
 def maps(out: Path) -> list[Path]:
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
     from territorial.render import map_territories, save_map
     from territorial.render.web import web_map
 
@@ -125,7 +125,8 @@ def maps(out: Path) -> list[Path]:
 
 def point_layers(out: Path) -> list[Path]:
     """The catalogue of examples/ with its point layers, exactly as the CLI runs it."""
-    from territorial.indicators import compute_france, load_catalogue
+    from territorial.france import compute_france
+    from territorial.indicators import load_catalogue
     from territorial.indicators.layers import report_lines
     from territorial.io.points import read_points
     from territorial.render import map_territories, save_map

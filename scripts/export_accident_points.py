@@ -24,7 +24,7 @@ from pathlib import Path
 
 from territorial.errors import TerritorialError, UnsupportedFormatError
 from territorial.format import format_number
-from territorial.io.france_components import load_road_accident_points
+from territorial.france.accidents import load_road_accident_points
 from territorial.io.write import write_layer
 
 REASONS = ("missing", "unreadable", "outside")

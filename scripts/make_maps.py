@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from territorial.indicators import compute_france
-from territorial.io.france import load_france
+from territorial.france import compute_france
+from territorial.france.data import load_france
 from territorial.render import classify, map_info, map_territories, save_map
 
 DOCS_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"

@@ -21,11 +21,11 @@ from territorial.errors import (
     TerritoryNotFoundError,
     UnsupportedFormatError,
 )
-from territorial.io import france
+from territorial.france import data as france
 from territorial.io.points import read_points
-from territorial.io.sources import load_source
 from territorial.io.vector import read_territories
 from territorial.io.write import write_layer
+from territorial.sources import load_source
 from territorial.territories.crs import metric_area_km2
 from territorial.territories.custom import custom_territories
 from territorial.territories.hierarchy import children, parents

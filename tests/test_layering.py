@@ -6,6 +6,8 @@ Imports inside functions count too: a lazy import is still a dependency.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,21 +15,22 @@ import pytest
 import territorial
 
 SRC = Path(territorial.__file__).parent
-LAYERS = ("io", "territories", "indicators", "diagnose", "render", "cli")
+LAYERS = ("io", "territories", "indicators", "diagnose", "render", "france", "cli")
+GENERIC = ("io", "territories", "indicators", "diagnose", "render")
 
 #: package -> packages it must never import
+#: (the generic packages know nothing of France; France builds on all of them but the CLI)
 FORBIDDEN = {
-    "io": ("indicators", "diagnose", "render", "cli"),
-    "territories": ("io", "indicators", "diagnose", "render", "cli"),
-    "indicators": ("io", "diagnose", "render", "cli"),
-    "diagnose": ("io", "render", "cli"),
-    "render": ("io", "indicators", "diagnose", "cli"),
+    "io": ("indicators", "diagnose", "render", "france", "cli"),
+    "territories": ("io", "indicators", "diagnose", "render", "france", "cli"),
+    "indicators": ("io", "diagnose", "render", "france", "cli"),
+    "diagnose": ("io", "render", "france", "cli"),
+    "render": ("io", "indicators", "diagnose", "france", "cli"),
+    "france": ("render", "cli"),
 }
 #: the allowed exceptions, each with its reason
 ALLOWED = {
-    ("indicators/france.py", "io"): "the France convenience layer loads the built-in data",
     ("indicators/spec.py", "io"): "load_catalogue(path) has io read the YAML text",
-    ("diagnose/france.py", "io"): "the France convenience layer loads the built-in data",
 }
 
 
@@ -66,3 +69,23 @@ def test_the_scan_sees_lazy_imports(tmp_path):
     assert _imports(module) == {"render"}
     module.write_text("from territorial import io\n")
     assert _imports(module) == {"io"}
+
+
+def test_the_generic_packages_import_without_france():
+    # a fresh interpreter: importing every generic package loads no territorial.france module
+    modules = ", ".join(f"territorial.{p}" for p in GENERIC)
+    code = (
+        f"import sys, {modules}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('territorial.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = ast.literal_eval(done.stdout)
+    assert {f"territorial.{p}" for p in GENERIC} <= set(loaded)
+    assert [m for m in loaded if m.split(".")[1] == "france"] == []
+
+
+def test_the_top_level_france_names_come_from_the_france_package():
+    import territorial.france
+
+    assert territorial.load_france is territorial.france.load_france
+    assert territorial.FRANCE_LEVELS is territorial.france.FRANCE_LEVELS

@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
-from territorial.diagnose.france import france_diagnosis_set
-from territorial.io.france import load_france
+from territorial.france.data import load_france
+from territorial.france.diagnose import france_diagnosis_set
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "img"
 COLOURS = {

@@ -12,7 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from territorial.indicators import compute_france
+from territorial.france import compute_france
 
 HERE = Path(__file__).resolve().parents[2] / "docs" / "img"
 

@@ -56,14 +56,30 @@ class InvalidArgumentError(TerritorialError, ValueError):
         super().__init__(message)
 
 
-class UnknownLevelError(TerritorialError, ValueError):
-    """A territorial level name is not known."""
+class UnknownLevelError(InvalidArgumentError):
+    """A territorial level name is not known.
 
-    def __init__(self, level: object, allowed: Iterable[str], argument: str = "level") -> None:
+    ``value`` is what was given when it holds more than the level (``"france:county"``);
+    ``expected`` words the allowed values when a list of levels alone would not say it.
+    """
+
+    def __init__(
+        self,
+        level: object,
+        allowed: Iterable[str],
+        argument: str = "level",
+        *,
+        value: object = None,
+        expected: str | None = None,
+        fix: str = "",
+    ) -> None:
         self.level = level
         self.allowed = tuple(allowed)
         super().__init__(
-            f"{argument}={level!r} is not a known level. Use one of: {', '.join(self.allowed)}."
+            argument,
+            level if value is None else value,
+            expected or f"a known level, one of {', '.join(self.allowed)}",
+            fix,
         )
 
 

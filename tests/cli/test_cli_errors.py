@@ -17,9 +17,9 @@ import typer
 from shapely import LineString, Point, box
 from typer.testing import CliRunner
 
-import territorial.diagnose.france
+import territorial.france.diagnose
 import territorial.indicators
-import territorial.io.sources
+import territorial.sources
 from territorial.cli import app
 
 runner = CliRunner()
@@ -48,8 +48,8 @@ def nothing_computed(monkeypatch) -> None:
         raise AssertionError("computed before the options were checked")
 
     monkeypatch.setattr(territorial.indicators, "compute_france", forbidden)
-    monkeypatch.setattr(territorial.diagnose.france, "france_diagnosis_set", forbidden)
-    monkeypatch.setattr(territorial.io.sources, "load_source", forbidden)
+    monkeypatch.setattr(territorial.france.diagnose, "france_diagnosis_set", forbidden)
+    monkeypatch.setattr(territorial.sources, "load_source", forbidden)
 
 
 # ---- output paths, checked before any computation ---------------------------------------
@@ -348,7 +348,7 @@ def test_diagnose_finds_codes_in_any_case_and_names(tmp_path, monkeypatch):
             raise territorial.errors.TerritorialError(f"stop at {code}")
 
     monkeypatch.setattr(
-        territorial.diagnose.france, "france_diagnosis_set", lambda *a, **k: Result()
+        territorial.france.diagnose, "france_diagnosis_set", lambda *a, **k: Result()
     )
     for query in ("2a", "2A", "Corse-du-Sud", "corse du sud"):
         assert run_error(["diagnose", "france:departement", query]) == "stop at 2A"

@@ -286,7 +286,7 @@ def test_map_svg_fills_are_the_class_colours(grid_file, tmp_path, drawn):
 
 @pytest.mark.realdata
 def test_map_france_lang_titles_and_reference(tmp_path, drawn):
-    from territorial.indicators import compute_france, france_catalogue
+    from territorial.france import compute_france, france_catalogue
     from territorial.render import map_info
 
     spec = france_catalogue()["density"]
@@ -331,8 +331,8 @@ def _diagnose_all(tmp_path, name: str, *options: str) -> dict:
 
 @pytest.fixture(scope="module")
 def departement_values():
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     table = compute_france("departement", indicators=DIAGNOSED)
     return table, load_france("departement", progress=False)
@@ -348,8 +348,8 @@ def _mid_rank(group: pd.Series, value: float) -> float:
 @pytest.mark.realdata
 def test_diagnose_peers_change_the_peer_group_and_the_findings(departement_values):
     from territorial.diagnose.compare import size_classes
-    from territorial.diagnose.france import MIN_PEERS
     from territorial.diagnose.typology import typology
+    from territorial.france.diagnose import MIN_PEERS
 
     table, territories = departement_values
     values = table.values.reindex(territories.index)
@@ -488,7 +488,7 @@ def _renewal_by_hand(values: pd.DataFrame, normalisation: str) -> pd.Series:
 @pytest.mark.realdata
 @pytest.mark.parametrize("normalisation", ["minmax", "zscore", "rank"])
 def test_composite_normalisation_and_lang(tmp_path, normalisation):
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     values = compute_france("departement", indicators=list(RENEWAL)).values
     out = tmp_path / "composite.csv"
@@ -513,7 +513,7 @@ def test_composite_normalisation_and_lang(tmp_path, normalisation):
 
 @pytest.mark.realdata
 def test_indicators_pick_and_tidy(tmp_path):
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     expected = compute_france("region", indicators=["density", "population"]).values
     wide = tmp_path / "wide.csv"

@@ -175,8 +175,8 @@ def test_errors_have_full_messages():
 @pytest.mark.realdata
 def test_references_equal_values_recomputed_from_components():
     """Each EPCI's région reference = sum of numerators / sum of denominators in the région."""
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     ids = ["women_councillors_share", "density"]
     epci = compute_france("epci", indicators=ids)

@@ -12,16 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from territorial.diagnose.diagnosis import Diagnosis, diagnose
-from territorial.diagnose.france import france_diagnosis_set
 from territorial.diagnose.sentences import decile_text, finding_sentence
 from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
+from territorial.france.diagnose import france_diagnosis_set
 
 pytestmark = pytest.mark.realdata
 
 
 def _ids() -> list[str]:
     """Indicators of the catalogue that need no road-accident download, stocks left out."""
-    from territorial.indicators import france_catalogue
+    from territorial.france import france_catalogue
 
     cat = france_catalogue()
     return [i for i in cat if cat[i].theme != "safety" and cat[i].kind != "stock"]
@@ -29,8 +29,8 @@ def _ids() -> list[str]:
 
 @pytest.fixture(scope="module")
 def departements():
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     result = france_diagnosis_set("departement", indicators=_ids(), permutations=99, seed=5)
     table = compute_france("departement", indicators=_ids())  # computed independently
@@ -190,8 +190,8 @@ def test_sentence_wording_both_languages():
 def test_islands_get_statistics_at_commune_level():
     """Île-de-Sein and Ouessant: LISA values are finite in a diagnosis of Breton communes."""
     from territorial.diagnose.weights import contiguity_weights
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     communes = communes[communes["departement"] == "29"]

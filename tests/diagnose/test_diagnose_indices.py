@@ -13,11 +13,12 @@ import pytest
 from scipy import stats
 from sklearn.cluster import KMeans
 
-from territorial.diagnose.composite import Profile, composite_scores, france_profiles
+from territorial.diagnose.composite import Profile, composite_scores
 from territorial.diagnose.smoothing import empirical_bayes
 from territorial.diagnose.typology import regionalise, typology
 from territorial.diagnose.weights import contiguity_weights
 from territorial.errors import InvalidArgumentError
+from territorial.france import france_profiles
 
 
 @pytest.fixture(scope="module")

@@ -111,7 +111,7 @@ def test_missing_values_are_no_data_and_others_finite(georgia):
 
 @pytest.fixture(scope="module")
 def brittany():
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     communes = communes[communes["region"] == "53"]

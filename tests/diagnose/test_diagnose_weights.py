@@ -16,7 +16,7 @@ from territorial.errors import InvalidArgumentError, MissingCRSError
 
 @pytest.fixture(scope="module")
 def finistere() -> gpd.GeoDataFrame:
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     return communes[communes["departement"] == "29"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pytest
 
-from territorial.indicators import france_catalogue
+from territorial.france import france_catalogue
 
 PCS = (
     "councillors_farmers", "councillors_craftsmen", "councillors_managers",

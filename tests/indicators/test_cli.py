@@ -65,7 +65,8 @@ def test_user_catalogue_and_table(app, tmp_path):
 
 
 def test_user_table_reports_unknown_codes():
-    from territorial.indicators import compute_france, load_catalogue
+    from territorial.france import compute_france
+    from territorial.indicators import load_catalogue
 
     # synthetic "doctors" counts: made up, only the codes matter
     table = pd.DataFrame({"doctors": [2.0, 5.0, 7.0]}, index=["01001", "99999", "2A999"])
@@ -84,7 +85,8 @@ def test_user_table_reports_unknown_codes():
 
 
 def test_user_table_column_named_like_a_builtin_component(app, tmp_path):
-    from territorial.indicators import compute_france, load_catalogue
+    from territorial.france import compute_france
+    from territorial.indicators import load_catalogue
 
     # synthetic values: only the column name matters
     table = pd.DataFrame({"population": [1.0], "doctors": [2.0]}, index=["01001"])
@@ -207,7 +209,7 @@ def test_code_option_picks_the_code_column(app, tmp_path):
 def test_written_files_carry_the_indicator_metadata(app, tmp_path, suffix):
     import pyogrio
 
-    from territorial.indicators import france_catalogue
+    from territorial.france import france_catalogue
     from territorial.io.write import metadata_path, read_parquet_metadata
 
     out = tmp_path / f"reg{suffix}"

@@ -24,7 +24,7 @@ MAYOTTE = {"commune": None, "epci": None, "departement": "976", "region": "06"}
 
 @pytest.fixture(scope="module")
 def population():
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     return {
         level: compute_france(level, indicators=["population", "area", "density"])

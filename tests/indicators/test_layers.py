@@ -458,7 +458,7 @@ def test_zones_in_degrees_use_the_metric_crs_of_each_unit(cat):
 @pytest.mark.realdata
 def test_real_point_layer_counts_communes_per_epci(communes):
     """Real data: one point per commune of Ain (01), counted per EPCI by compute_france."""
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     cat = load_catalogue(
         "name: communes_as_points\n"
@@ -499,8 +499,8 @@ def test_real_accessibility_equals_the_builtin_prefecture_distance(communes):
     distance to their prefecture, computed independently by the built-in indicator
     ``mean_distance_prefecture`` from the same town-hall origins.
     """
-    from territorial.indicators import compute_france
-    from territorial.indicators.france import load_commune_origins
+    from territorial.france import compute_france
+    from territorial.france.indicators import load_commune_origins
 
     origins = load_commune_origins()
     assert origins.loc["2A004", "source"] == "town hall"

@@ -91,7 +91,7 @@ def test_weights_per_capita_and_errors(grid_territories):
 
 @pytest.mark.realdata
 def test_count_points_equals_sjoin_on_communes():
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     communes = communes[communes["departement"].isin(["69", "01", "38", "974"])]

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError, InvalidArgumentError
-from territorial.indicators.france import load_former_communes
-from territorial.io import france_components as fc
+from territorial.france import accidents as fc
+from territorial.france.indicators import load_former_communes
 
 HEADER = "Num_Acc,an,dep,com,lat,long,usagers"
 
@@ -248,7 +248,7 @@ def test_real_points_fall_in_the_commune_they_declare(real_points, france_levels
 def test_real_example_catalogue_gives_yearly_rates(real_points, france_levels, tmp_path):
     from pathlib import Path
 
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
     from territorial.indicators.spec import load_catalogue
     from territorial.io.points import read_points
 

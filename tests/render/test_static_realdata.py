@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
-from territorial.io.france import load_france
+from territorial.france.data import load_france
 from territorial.render import map_info, map_territories
 from territorial.render.static.insets import DROM
 

@@ -1,5 +1,6 @@
-"""Pieces shared by the command modules: the error console, the default parent levels, and
-the checks that every command runs on its options before any computation."""
+"""Pieces shared by the command modules: the error console, the default parent levels (from
+:mod:`territorial.france.levels`), and the checks that every command runs on its options
+before any computation."""
 
 from __future__ import annotations
 
@@ -17,17 +18,6 @@ from territorial.errors import ColumnNotFoundError, InvalidArgumentError, Territ
 #: Messages and reports go to standard error; data goes to files or standard output. Their text
 #: comes from data and users: rich markup (``[...]``) is never interpreted in it.
 console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
-
-#: Parent level drawn over each France level (borders of maps and pages, peers of ranks).
-PARENT_LEVEL: dict[str, str | None] = {
-    "commune": "departement",
-    "arrondissement": "departement",
-    "canton": "departement",
-    "circonscription": "departement",
-    "epci": "departement",
-    "departement": "region",
-    "region": None,
-}
 
 
 def fail(error: Exception) -> None:
@@ -116,7 +106,7 @@ def find_territory(level: str, query: str) -> str:
     ('2A', '69')
     """
     from territorial.errors import TerritoryNotFoundError
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
     from territorial.territories.lookup import find
 
     territories = load_france(level, progress=False)

@@ -13,7 +13,7 @@ from territorial.errors import TerritorialError
 
 
 def _fetch_france(progress: bool) -> str:
-    from territorial.io.france import fetch_france
+    from territorial.france.data import fetch_france
 
     return str(fetch_france(progress=progress))
 
@@ -65,9 +65,9 @@ def territories(
     ] = None,
 ) -> None:
     """Write territories to a file (GeoPackage, GeoJSON, GeoParquet, FlatGeobuf or CSV)."""
-    from territorial.io.sources import load_source
     from territorial.io.vector import parse_crs
     from territorial.io.write import WRITE_SUFFIXES, write_layer
+    from territorial.sources import load_source
 
     options = {"code": "--code", "name": "--name", "population": "--population",
                "layer": "--layer", "crs": "--crs", "path": "SOURCE"}  # fmt: skip

@@ -15,22 +15,21 @@ import typer
 from rich.console import Console
 
 from territorial.cli._common import check_choice, check_output, console, fail, find_territory
-from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 
 out = Console(markup=False, highlight=False)  # diagnoses hold names and labels from data
 
 
 def _level(source: str) -> str:
-    from territorial.diagnose.france import FRANCE_DIAGNOSIS_LEVELS
+    from territorial.france.levels import FRANCE_DIAGNOSIS_LEVELS
 
     prefix, _, level = source.partition(":")
     if prefix != "france" or level not in FRANCE_DIAGNOSIS_LEVELS:
-        raise InvalidArgumentError(
-            "SOURCE",
-            source,
-            "france:LEVEL with LEVEL one of " + ", ".join(FRANCE_DIAGNOSIS_LEVELS),
-            "For example: territorial diagnose france:epci 200046977.",
-        )
+        raise UnknownLevelError(
+            level, FRANCE_DIAGNOSIS_LEVELS, "SOURCE", value=source,
+            expected="france:LEVEL with LEVEL one of " + ", ".join(FRANCE_DIAGNOSIS_LEVELS),
+            fix="For example: territorial diagnose france:epci 200046977.",
+        )  # fmt: skip
     return level
 
 
@@ -65,7 +64,7 @@ def diagnose(
     ] = None,
 ) -> None:
     """Strengths, weaknesses, spatial clusters and type of a territory (or of all of them)."""
-    from territorial.diagnose.france import france_diagnosis_set
+    from territorial.france.diagnose import france_diagnosis_set
 
     try:
         check_choice("--lang", lang, ("fr", "en"))
@@ -157,9 +156,9 @@ def composite(
     """Composite indices under the actors' points of view, their ranks and how stable they are."""
     from rich.table import Table
 
-    from territorial.diagnose.composite import NORMALISATIONS, composite_scores, france_profiles
+    from territorial.diagnose.composite import NORMALISATIONS, composite_scores
     from territorial.format import format_number
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france, france_profiles
     from territorial.io.write import write_layer
 
     try:

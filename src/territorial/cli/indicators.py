@@ -16,12 +16,12 @@ from rich.console import Console
 from rich.table import Table
 
 from territorial.cli._common import as_option, check_output, console, fail
-from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 
 
 def fetch_france_road_accidents(progress: bool) -> str:
     """Fetch the optional road-accident wheel; cache its commune-year counts and its points."""
-    from territorial.io.france_components import fetch_road_accident_files
+    from territorial.france.accidents import fetch_road_accident_files
 
     files = fetch_road_accident_files(progress=progress)
 
@@ -35,14 +35,14 @@ def fetch_france_road_accidents(progress: bool) -> str:
 
 
 def _level(source: str) -> str:
-    from territorial.indicators.france import FRANCE_INDICATOR_LEVELS
+    from territorial.france.levels import FRANCE_INDICATOR_LEVELS
 
     prefix, _, level = source.partition(":")
     if prefix != "france" or level not in FRANCE_INDICATOR_LEVELS:
-        raise InvalidArgumentError(
-            "SOURCE", source,
-            "france:LEVEL with LEVEL one of " + ", ".join(FRANCE_INDICATOR_LEVELS),
-            "Example: territorial indicators france:epci -o epci.csv",
+        raise UnknownLevelError(
+            level, FRANCE_INDICATOR_LEVELS, "SOURCE", value=source,
+            expected="france:LEVEL with LEVEL one of " + ", ".join(FRANCE_INDICATOR_LEVELS),
+            fix="Example: territorial indicators france:epci -o epci.csv",
         )  # fmt: skip
     return level
 
@@ -388,7 +388,7 @@ def indicators(
     ] = None,
 ) -> None:
     """Compute indicators at a French level and write them (wide table or --tidy)."""
-    from territorial.indicators import compute_france, france_catalogue
+    from territorial.france import compute_france, france_catalogue
     from territorial.io.write import GEOMETRY_SUFFIXES, WRITE_SUFFIXES, write_layer
 
     try:
@@ -491,7 +491,7 @@ def catalogue(
     """List the available indicators with their metadata."""
     import pandas as pd
 
-    from territorial.indicators import france_catalogue
+    from territorial.france import france_catalogue
 
     try:
         if lang not in ("fr", "en"):

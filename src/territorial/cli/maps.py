@@ -13,19 +13,19 @@ from typing import Annotated
 import typer
 
 from territorial.cli._common import (
-    PARENT_LEVEL,
     as_option,
     check_choice,
     check_output,
     console,
     fail,
 )
-from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
+from territorial.france.levels import PARENT_LEVEL
 
 
 def _france_values(level: str, columns: list[str]) -> object:
     """Indicators of a France level as a GeoDataFrame (``compute_france(...).wide``)."""
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     table = compute_france(level, indicators=columns)
     return table.wide
@@ -33,7 +33,7 @@ def _france_values(level: str, columns: list[str]) -> object:
 
 def _france_reference(column: str) -> float:
     """The value of France as a whole, the reference of gap maps."""
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     return float(compute_france("france", indicators=[column]).values[column].iloc[0])
 
@@ -111,7 +111,8 @@ def map_command(
     ] = None,
 ) -> None:
     """Draw a thematic map: choropleth, proportional symbols, typology or gap map."""
-    from territorial.io.france import FRANCE_LEVELS, load_france
+    from territorial.france.data import load_france
+    from territorial.france.levels import FRANCE_LEVELS
     from territorial.io.vector import parse_crs
     from territorial.render import map_info, map_territories, save_map
     from territorial.render.classify import _check_k, normalize_scheme, palette_colors
@@ -152,13 +153,16 @@ def map_command(
         if crs is not None:
             parse_crs(crs, argument="--crs")
         if source.startswith("france:"):
-            from territorial.indicators.france import FRANCE_INDICATOR_LEVELS
+            from territorial.france.levels import FRANCE_INDICATOR_LEVELS
 
-            check_choice(
-                "SOURCE", source, [f"france:{lv}" for lv in FRANCE_INDICATOR_LEVELS],
-                "Or give a vector file.",
-            )  # fmt: skip
-            from territorial.io.sources import refuse_file_options
+            level = source.split(":", 1)[1]
+            if level not in FRANCE_INDICATOR_LEVELS:
+                choices = ", ".join(f"france:{lv}" for lv in FRANCE_INDICATOR_LEVELS)
+                raise UnknownLevelError(
+                    level, FRANCE_INDICATOR_LEVELS, "SOURCE", value=source,
+                    expected=f"one of {choices}", fix="Or give a vector file.",
+                )  # fmt: skip
+            from territorial.sources import refuse_file_options
 
             refuse_file_options(
                 source, {"--code": code, "--name": name, "--layer": layer, "--crs": crs}
@@ -171,7 +175,7 @@ def map_command(
                 console.print(f"reference (France): {reference:g}", highlight=False)
             base_level = PARENT_LEVEL.get(level) if base is None else base
         else:
-            from territorial.io.sources import load_source
+            from territorial.sources import load_source
 
             if kind == "gap" and reference is None:
                 raise InvalidArgumentError(

@@ -12,27 +12,28 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli._common import PARENT_LEVEL, console, fail
-from territorial.errors import InvalidArgumentError, TerritorialError
+from territorial.cli._common import console, fail
+from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 from territorial.files import check_output
+from territorial.france.levels import PARENT_LEVEL
 
 
 def france_page_frame(level: str, indicators: list[str]):
     """Indicator values of a France level with their parents' codes, and the catalogue.
 
     Returns ``(gdf, catalogue)``; ``gdf`` is ``compute_france(...).wide`` joined
-    with the parent code columns of :func:`territorial.io.france.load_france`.
+    with the parent code columns of :func:`territorial.france.data.load_france`.
     """
-    from territorial.indicators import compute_france
-    from territorial.io.france import FRANCE_LEVELS, load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
+    from territorial.france.levels import FRANCE_LEVELS
 
     if level not in FRANCE_LEVELS:
-        raise InvalidArgumentError(
-            "SOURCE",
-            f"france:{level}",
-            f"france:LEVEL with LEVEL one of {', '.join(FRANCE_LEVELS)}",
-            "For example france:commune.",
-        )
+        raise UnknownLevelError(
+            level, FRANCE_LEVELS, "SOURCE", value=f"france:{level}",
+            expected=f"france:LEVEL with LEVEL one of {', '.join(FRANCE_LEVELS)}",
+            fix="For example france:commune.",
+        )  # fmt: skip
     table = compute_france(level, indicators=indicators)
     gdf = table.wide
     base = load_france(level, progress=False)
@@ -180,12 +181,12 @@ def web_command(
             )
         peer_names = None
         if peer is not None and peer in PARENT_LEVEL:
-            from territorial.io.france import load_france
+            from territorial.france.data import load_france
 
             peer_names = load_france(peer, progress=False)["name"]
         diag = None
         if diagnosis:
-            from territorial.diagnose.france import diagnose_france
+            from territorial.france.diagnose import diagnose_france
 
             diag = diagnose_france(level, lang=lang)  # on the whole catalogue
         labels = ", ".join(

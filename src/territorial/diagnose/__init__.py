@@ -1,8 +1,8 @@
 """Diagnostics: strengths and weaknesses of territories, compared to what, and how sure.
 
 The core works on plain tables (one column per indicator, indexed by territory
-code) so it serves any country; :func:`diagnose_france` is a thin layer for the
-built-in France territories.
+code) so it serves any country; :func:`territorial.france.diagnose_france` is a thin
+layer for the built-in France territories.
 
 Examples
 --------
@@ -29,7 +29,6 @@ from territorial.diagnose.composite import (
     CompositeResult,
     Profile,
     composite_scores,
-    france_profiles,
 )
 from territorial.diagnose.diagnosis import (
     Diagnosis,
@@ -38,7 +37,6 @@ from territorial.diagnose.diagnosis import (
     diagnose_all,
     to_csv_frame,
 )
-from territorial.diagnose.france import diagnose_france, france_diagnosis_set
 from territorial.diagnose.smoothing import empirical_bayes
 from territorial.diagnose.spatial import (
     GlobalMoran,
@@ -66,11 +64,8 @@ __all__ = [
     "contiguity_weights",
     "diagnose",
     "diagnose_all",
-    "diagnose_france",
     "empirical_bayes",
     "fdr_threshold",
-    "france_diagnosis_set",
-    "france_profiles",
     "global_moran",
     "local_moran",
     "percentile_ranks",

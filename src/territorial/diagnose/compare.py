@@ -44,7 +44,6 @@ DEFAULT_SIZE_BINS: tuple[float, ...] = (
 POLARITY_SIGN = {"higher_is_better": 1.0, "higher_is_worse": -1.0, "neutral": 0.0}
 MAD_SCALE = 1.4826  # makes the MAD a consistent estimator of the standard deviation
 MEANAD_SCALE = 1.2533  # same for the mean absolute deviation (used when the MAD is zero)
-STATUSES = ("strength", "weakness", "high", "low", "")
 
 
 @dataclass(frozen=True)

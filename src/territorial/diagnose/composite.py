@@ -20,7 +20,7 @@ import pandas as pd
 from territorial.diagnose.compare import POLARITY_SIGN, _spec_get
 from territorial.errors import ColumnNotFoundError, InvalidArgumentError
 
-__all__ = ["NORMALISATIONS", "CompositeResult", "Profile", "composite_scores", "france_profiles"]
+__all__ = ["NORMALISATIONS", "CompositeResult", "Profile", "composite_scores"]
 
 NORMALISATIONS = ("minmax", "zscore", "rank")
 
@@ -49,42 +49,6 @@ class Profile:
                 "at least one non-zero weight",
                 f"Give profile {self.name!r} weights such as {{'indicator_id': 1.0}}.",
             )
-
-
-def france_profiles() -> list[Profile]:
-    """Points of view over the built-in France catalogue.
-
-    Examples
-    --------
-    >>> [p.name for p in france_profiles()]
-    ['public_services', 'democratic_renewal', 'road_safety']
-    """
-    return [
-        Profile(
-            "public_services",
-            {"fr": "Services publics de proximité", "en": "Local public services"},
-            {
-                "median_townhall_hours": 1.0,
-                "share_townhall_website": 1.0,
-                "mean_distance_prefecture": 1.0,
-            },
-        ),
-        Profile(
-            "democratic_renewal",
-            {"fr": "Renouvellement démocratique", "en": "Democratic renewal"},
-            {
-                "women_councillors_share": 1.0,
-                "women_mayors_share": 1.0,
-                "share_councillors_under_40": 1.0,
-                "median_age_councillors": -1.0,
-            },
-        ),
-        Profile(
-            "road_safety",
-            {"fr": "Sécurité routière", "en": "Road safety"},
-            {"road_accidents_rate": 1.0, "road_deaths_rate": 2.0, "road_deaths_change": 1.0},
-        ),
-    ]
 
 
 @dataclass(frozen=True)

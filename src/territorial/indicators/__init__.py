@@ -1,16 +1,18 @@
 """Indicators: a declarative catalogue computed at any level from the finest components.
 
+The built-in France catalogue and ``compute_france`` live in :mod:`territorial.france`.
+
 Examples
 --------
->>> from territorial.indicators import france_catalogue
->>> france_catalogue()["density"].unit
-'hab./km²'
+>>> import pandas as pd
+>>> from territorial.indicators import ratio
+>>> ratio(pd.Series([3.0]), pd.Series([4.0]), scale=100, name="share").tolist()
+[75.0]
 """
 
 from __future__ import annotations
 
 from territorial.indicators.engine import IndicatorTable, compute, membership
-from territorial.indicators.france import compute_france, france_catalogue
 from territorial.indicators.kinds import (
     gini,
     grouped_median,
@@ -40,8 +42,6 @@ __all__ = [
     "LayerSpec",
     "UnknownIndicatorError",
     "compute",
-    "compute_france",
-    "france_catalogue",
     "gini",
     "grouped_median",
     "growth_rate",

@@ -17,7 +17,7 @@ import os
 import re
 import reprlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from territorial.errors import CatalogueError, TerritorialError, format_values
@@ -1093,8 +1093,3 @@ def load_catalogue(
         for i, item in enumerate(raw_layers)
     ]
     return Catalogue(specs, name=str(data.get("name") or where), layers=layers)
-
-
-def with_changes(spec: IndicatorSpec, **changes: Any) -> IndicatorSpec:
-    """A copy of ``spec`` with some fields changed (validated again)."""
-    return replace(spec, **changes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 
 from territorial.errors import CatalogueError
 
@@ -57,16 +56,3 @@ def read_catalogue_file(
     if len(text.encode("utf-8")) > max_bytes:
         raise CatalogueError(too_big)
     return text
-
-
-def read_builtin_catalogue(name: str) -> str:
-    """The text of a catalogue shipped in ``territorial/indicators/catalogues/``.
-
-    Examples
-    --------
-    >>> read_builtin_catalogue("france").lstrip().startswith("#")
-    True
-    """
-    # files of the installed package, read without importing territorial.indicators
-    folder = resources.files("territorial").joinpath("indicators").joinpath("catalogues")
-    return folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")

@@ -245,7 +245,7 @@ def test_basemap_is_the_only_network_use(grid_page, open_page):
 
 @pytest.mark.realdata
 def test_real_communes_page(tmp_path, open_page):
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     rhone = communes[communes["departement"].isin(["69", "01"])].copy()

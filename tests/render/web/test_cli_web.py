@@ -255,7 +255,7 @@ def _run(tmp_path, *args: str) -> tuple[str, dict, str]:
 def test_k_and_scheme_give_mapclassify_classes(tmp_path, scheme, k, reference):
     import mapclassify
 
-    from territorial.indicators import compute_france
+    from territorial.france import compute_france
 
     _, data, _ = _run(tmp_path, "density", "-k", str(k), "--scheme", scheme)
     layer = data["layers"][0]

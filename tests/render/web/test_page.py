@@ -258,8 +258,8 @@ def test_errors_name_argument_value_and_fix(jagged_grid, tmp_path):
 
 @pytest.mark.realdata
 def test_all_communes_with_three_indicators_stay_small():
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
 
     ids = ["density", "women_councillors_share", "median_age_councillors"]
     table = compute_france("commune", indicators=ids)

@@ -136,7 +136,7 @@ def gap_pieces(polygons: list) -> list:
 @pytest.mark.realdata
 @pytest.mark.parametrize("departement", ["69", "13", "29"])
 def test_real_communes_share_borders_after_simplification(departement):
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     dep = communes[communes["departement"] == departement]

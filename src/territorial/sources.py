@@ -7,8 +7,8 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from territorial.errors import InvalidArgumentError
-from territorial.io.france import FRANCE_LEVELS, load_france
+from territorial.errors import InvalidArgumentError, UnknownLevelError
+from territorial.france.data import FRANCE_LEVELS, load_france
 from territorial.io.vector import read_territories
 
 
@@ -55,7 +55,7 @@ def load_source(
     ----------
     source
         ``france:commune``, ``france:departement``... (see
-        :data:`~territorial.io.france.FRANCE_LEVELS`) or the path of a vector file.
+        :data:`~territorial.france.data.FRANCE_LEVELS`) or the path of a vector file.
     code, name, population, layer, crs
         Passed to :func:`~territorial.io.vector.read_territories` for files.
     cache
@@ -85,9 +85,10 @@ def load_source(
     if source.startswith("france:"):
         level = source.split(":", 1)[1]
         if level not in FRANCE_LEVELS:
-            raise InvalidArgumentError(
-                "source", source, "france:LEVEL with LEVEL one of " + ", ".join(FRANCE_LEVELS),
-                "For example: france:departement.",
+            raise UnknownLevelError(
+                level, FRANCE_LEVELS, "source", value=source,
+                expected="france:LEVEL with LEVEL one of " + ", ".join(FRANCE_LEVELS),
+                fix="For example: france:departement.",
             )  # fmt: skip
         refuse_file_options(
             source,

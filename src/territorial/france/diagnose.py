@@ -15,23 +15,16 @@ from typing import Any
 import pandas as pd
 
 from territorial.diagnose.compare import StrengthRule, size_classes
+from territorial.diagnose.composite import Profile
 from territorial.diagnose.diagnosis import Diagnosis, DiagnosisSet, diagnose
 from territorial.diagnose.smoothing import empirical_bayes
 from territorial.diagnose.typology import typology
 from territorial.diagnose.weights import contiguity_weights
-from territorial.errors import InvalidArgumentError
+from territorial.errors import InvalidArgumentError, UnknownLevelError
+from territorial.france.levels import FRANCE_DIAGNOSIS_LEVELS
 
-__all__ = ["FRANCE_DIAGNOSIS_LEVELS", "diagnose_france", "france_diagnosis_set"]
+__all__ = ["FRANCE_DIAGNOSIS_LEVELS", "diagnose_france", "france_diagnosis_set", "france_profiles"]
 
-#: Levels that can be diagnosed, and their references from the nearest to France.
-FRANCE_DIAGNOSIS_LEVELS: dict[str, tuple[str, ...]] = {
-    "commune": ("region", "departement", "france"),
-    "canton": ("region", "departement", "france"),
-    "circonscription": ("region", "departement", "france"),
-    "epci": ("region", "departement", "france"),
-    "departement": ("region", "france"),
-    "region": ("france",),
-}
 #: Empirical Bayes assumes a count over an exposure: every share, and these rates of
 #: events per inhabitant. Other ratios (a population-weighted mean distance) are not smoothed.
 SMOOTHABLE_RATES: tuple[str, ...] = ("road_accidents_rate", "road_deaths_rate")
@@ -59,15 +52,15 @@ def france_diagnosis_set(
     ``peers`` is ``"size"`` (same population class), ``"all"``, ``"type"``
     (same k-means type on the indicators) or a Series of peer groups.
     """
-    from territorial.indicators import compute_france
-    from territorial.io.france import load_france
+    from territorial.france.data import load_france
+    from territorial.france.indicators import compute_france
 
     if level not in FRANCE_DIAGNOSIS_LEVELS:
-        raise InvalidArgumentError(
-            "level",
+        raise UnknownLevelError(
             level,
-            ", ".join(repr(lv) for lv in FRANCE_DIAGNOSIS_LEVELS),
-            "Indicators are computed from communes upwards; pick one of these levels.",
+            FRANCE_DIAGNOSIS_LEVELS,
+            expected=", ".join(repr(lv) for lv in FRANCE_DIAGNOSIS_LEVELS),
+            fix="Indicators are computed from communes upwards; pick one of these levels.",
         )
     ids = list(indicators) if indicators is not None else None
     table = compute_france(level, indicators=ids, cache=cache)
@@ -183,3 +176,39 @@ def diagnose_france(
     if code is None:
         return result.table(lang=lang)
     return result.diagnosis(code, lang=lang)
+
+
+def france_profiles() -> list[Profile]:
+    """Points of view over the built-in France catalogue.
+
+    Examples
+    --------
+    >>> [p.name for p in france_profiles()]
+    ['public_services', 'democratic_renewal', 'road_safety']
+    """
+    return [
+        Profile(
+            "public_services",
+            {"fr": "Services publics de proximité", "en": "Local public services"},
+            {
+                "median_townhall_hours": 1.0,
+                "share_townhall_website": 1.0,
+                "mean_distance_prefecture": 1.0,
+            },
+        ),
+        Profile(
+            "democratic_renewal",
+            {"fr": "Renouvellement démocratique", "en": "Democratic renewal"},
+            {
+                "women_councillors_share": 1.0,
+                "women_mayors_share": 1.0,
+                "share_councillors_under_40": 1.0,
+                "median_age_councillors": -1.0,
+            },
+        ),
+        Profile(
+            "road_safety",
+            {"fr": "Sécurité routière", "en": "Road safety"},
+            {"road_accidents_rate": 1.0, "road_deaths_rate": 2.0, "road_deaths_change": 1.0},
+        ),
+    ]
