@@ -47,7 +47,7 @@ def nothing_computed(monkeypatch) -> None:
     def forbidden(*args, **kwargs):
         raise AssertionError("computed before the options were checked")
 
-    monkeypatch.setattr(territorial.indicators, "compute_france", forbidden)
+    monkeypatch.setattr(territorial.france, "compute_france", forbidden)
     monkeypatch.setattr(territorial.france.diagnose, "france_diagnosis_set", forbidden)
     monkeypatch.setattr(territorial.sources, "load_source", forbidden)
 
@@ -321,7 +321,7 @@ def test_every_option_named_in_a_message_exists():
     known = set().union(*options.values())
     named: dict[str, set[str]] = {}
     for path in root.rglob("*.py"):
-        if path.name == "france.py" and path.parent.name == "io":  # pip's own options
+        if path.name == "data.py" and path.parent.name == "france":  # pip's own options
             continue
         for text in re.findall(r'"[^"\n]*"', path.read_text(encoding="utf-8")):
             for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", text):

@@ -522,8 +522,8 @@ def test_the_installed_command_refuses_the_bomb_in_a_process_of_its_own(tmp_path
 
 
 def test_built_in_catalogue_is_far_within_the_limits():
-    from territorial.io.catalogues import read_builtin_catalogue
+    from territorial.france.indicators import catalogue_text
 
-    text = read_builtin_catalogue("france")
+    text = catalogue_text()
     assert len(text) < MAX_YAML_CHARS / 50
     assert len(load_catalogue(text)) == 26

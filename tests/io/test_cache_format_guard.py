@@ -53,22 +53,25 @@ SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
 }  # fmt: skip
 
 #: format constant -> (its value, the fingerprint of its code at that value)
+#: (re-recorded at the same values when the code moved into territorial.france: the module
+#: names are part of the fingerprint; the code was the same but for FRANCE_LEVELS read from
+#: the levels table (same tuple), one import path and the unused PARENT_COLUMNS removed)
 RECORDED: dict[str, tuple[int, str]] = {
     "CACHE_FORMAT": (
         8,
-        "3ca1d53e38d44a442e64b4c352f684a5d86b48c430bd4e3d9a19bae540955ba1",
+        "0e0856b1aa37da04d6c59a037f58e7b0917a190d7be45bf28a5289ad79ad36b4",
     ),
     "COMPONENTS_FORMAT": (
         6,
-        "8343cbf039d98f0d3a13e4863271ba2a6de6247c4a94539d356fb60d82d5f6f1",
+        "1f5a62834360514ea27ded88632a8aa2d6778921a563a684977d8d06b350d333",
     ),
     "ACCIDENTS_FORMAT": (
         3,
-        "3862c3f34ee740b1b28a1f74452cc76a3493682a9792c0a9a0cad8627756c0d6",
+        "795bd608de4031083651080c23b1ccc2b2ba0255503bcd66d0e5a735f87e0aad",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,
-        "2f429b031ca1f2105dcd7a9b2dd8c55220a458d3b58f22d9caf9265be52fc301",
+        "a0200298319911d6589174cc82efc112936953cceab97d9f93d1f9ee1bfb3250",
     ),
 }
 
