@@ -50,7 +50,7 @@ def test_default_is_the_user_cache_folder(monkeypatch):
 # Each test works in a temporary cache whose wheels are symlinks to the warm cache's (files,
 # never the folder: a deleted bad wheel only removes the link). The rebuild reads the real
 # wheel; its conversion step is replaced by the warm levels (the conversion itself is tested
-# cold in test_cold_conversion.py), so that a rebuild takes seconds.
+# cold in tests/france/test_cold_conversion.py), so that a rebuild takes seconds.
 
 WARM_WHEELS = Path(platformdirs.user_cache_dir("territorial")) / "wheels"
 

