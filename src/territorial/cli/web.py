@@ -1,7 +1,7 @@
 """CLI command ``territorial web``: an interactive HTML map of one or more indicators.
 
 ``territorial web france:commune density women_councillors_share -o communes.html``
-computes the indicators with :func:`territorial.indicators.compute_france` and
+computes the indicators with :func:`territorial.france.compute_france` and
 writes a self-contained page with :func:`territorial.render.web.web_map`.
 """
 

@@ -2,7 +2,7 @@
 
 Loads the territories and the France catalogue computed at the level and at
 each parent level up to France (references computed from the components by
-:func:`territorial.indicators.compute_france`), builds contiguity weights,
+:func:`territorial.france.compute_france`), builds contiguity weights,
 and calls :func:`territorial.diagnose.diagnosis.diagnose`.
 """
 
