@@ -25,8 +25,9 @@ PAGES = {  # level: title
 
 def write_pages(out: Path) -> dict[str, Path]:
     """Write one page per level; return the paths."""
-    from territorial.cli.web import PARENT_LEVEL, france_page_frame
     from territorial.france.data import load_france
+    from territorial.france.levels import PARENT_LEVEL
+    from territorial.france.views import france_page_frame
     from territorial.render.web import web_map
 
     out.mkdir(parents=True, exist_ok=True)

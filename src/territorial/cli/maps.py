@@ -1,6 +1,6 @@
 """CLI command ``territorial map``: a static thematic map of an indicator, to PNG, SVG or PDF.
 
-The values come from the indicators package (``compute_france``) for ``france:LEVEL``
+The values come from :mod:`territorial.france.views` (``compute_france``) for ``france:LEVEL``
 sources, or from a column of a vector file; the map is drawn by
 :func:`territorial.render.map_territories`.
 """
@@ -21,21 +21,7 @@ from territorial.cli._common import (
 )
 from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 from territorial.france.levels import PARENT_LEVEL
-
-
-def _france_values(level: str, columns: list[str]) -> object:
-    """Indicators of a France level as a GeoDataFrame (``compute_france(...).wide``)."""
-    from territorial.france import compute_france
-
-    table = compute_france(level, indicators=columns)
-    return table.wide
-
-
-def _france_reference(column: str) -> float:
-    """The value of France as a whole, the reference of gap maps."""
-    from territorial.france import compute_france
-
-    return float(compute_france("france", indicators=[column]).values[column].iloc[0])
+from territorial.france.views import france_map_values, france_reference
 
 
 def _label(meta: dict, lang: str) -> str | None:
@@ -169,9 +155,9 @@ def map_command(
             )
             level = source.split(":", 1)[1]
             wanted = [column] + ([choropleth] if choropleth else [])
-            gdf = _france_values(level, wanted)
+            gdf = france_map_values(level, wanted)
             if kind == "gap" and reference is None:
-                reference = _france_reference(column)
+                reference = france_reference(column)
                 console.print(f"reference (France): {reference:g}", highlight=False)
             base_level = PARENT_LEVEL.get(level) if base is None else base
         else:

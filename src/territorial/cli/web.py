@@ -13,34 +13,10 @@ from typing import Annotated
 import typer
 
 from territorial.cli._common import console, fail
-from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
+from territorial.errors import InvalidArgumentError, TerritorialError
 from territorial.files import check_output
 from territorial.france.levels import PARENT_LEVEL
-
-
-def france_page_frame(level: str, indicators: list[str]):
-    """Indicator values of a France level with their parents' codes, and the catalogue.
-
-    Returns ``(gdf, catalogue)``; ``gdf`` is ``compute_france(...).wide`` joined
-    with the parent code columns of :func:`territorial.france.data.load_france`.
-    """
-    from territorial.france import compute_france
-    from territorial.france.data import load_france
-    from territorial.france.levels import FRANCE_LEVELS
-
-    if level not in FRANCE_LEVELS:
-        raise UnknownLevelError(
-            level, FRANCE_LEVELS, "SOURCE", value=f"france:{level}",
-            expected=f"france:LEVEL with LEVEL one of {', '.join(FRANCE_LEVELS)}",
-            fix="For example france:commune.",
-        )  # fmt: skip
-    table = compute_france(level, indicators=indicators)
-    gdf = table.wide
-    base = load_france(level, progress=False)
-    parents = [c for c in FRANCE_LEVELS if c in base.columns]
-    extra = base[parents].reindex(gdf.index)
-    gdf = gdf.join(extra[[c for c in parents if c not in gdf.columns]])
-    return gdf, table.catalogue
+from territorial.france.views import france_page_frame
 
 
 def check_page_options(
