@@ -134,8 +134,12 @@ def map_command(
             raise InvalidArgumentError(
                 "--labels", labels, "a number of territories to label (0 or more)"
             )
-        if base is not None and base != "none":
-            check_choice("--base", base, (*FRANCE_LEVELS, "none"))
+        if base is not None and base != "none" and base not in FRANCE_LEVELS:
+            raise UnknownLevelError(
+                base, FRANCE_LEVELS, "--base",
+                expected=f"one of {', '.join((*FRANCE_LEVELS, 'none'))}",
+                fix=f"Use e.g. --base {FRANCE_LEVELS[0]}.",
+            )  # fmt: skip
         if crs is not None:
             parse_crs(crs, argument="--crs")
         if source.startswith("france:"):
