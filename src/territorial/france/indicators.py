@@ -240,12 +240,23 @@ def load_france_records(*, cache: str | os.PathLike[str] | None = None) -> dict[
 
     See :func:`territorial.france.components.build_councillor_records`
     for the columns; no name ever.
+
+    Examples
+    --------
+    >>> list(load_france_records())
+    ['councillors']
     """
     return {"councillors": _derived(("councillors",), cache)["councillors"]}
 
 
 def load_former_communes(*, cache: str | os.PathLike[str] | None = None) -> pd.Series:
-    """Former commune code (communes déléguées, associées) -> current commune code."""
+    """Former commune code (communes déléguées, associées) -> current commune code.
+
+    Examples
+    --------
+    >>> load_former_communes()["01120"]  # a commune déléguée
+    '01262'
+    """
     return _derived(("former",), cache)["former"]["commune"]
 
 
@@ -254,6 +265,12 @@ def load_commune_origins(*, cache: str | os.PathLike[str] | None = None) -> gpd.
 
     See :func:`territorial.france.components.commune_origins`; the
     ``source`` column says which.
+
+    Examples
+    --------
+    >>> origins = load_commune_origins()
+    >>> len(origins), origins.crs.to_epsg()
+    (34871, 4326)
     """
     return _derived(("origins",), cache)["origins"]
 

@@ -59,6 +59,11 @@ class FranceLevel:
     loaded
         Whether :func:`~territorial.france.load_france` loads it (``france``, the whole
         country, is computed but not loaded).
+
+    Examples
+    --------
+    >>> france_level("region").diagnosable, france_level("arrondissement").diagnosable
+    (True, False)
     """
 
     code: str
