@@ -119,7 +119,7 @@ def test_aggregate_accident_wheel(accident_wheel, tmp_path):
 
     communes = pd.DataFrame({"population": [1000.0, 2000.0]}, index=["59350", "75056"])
     arr = pd.DataFrame({"commune": ["75056"]}, index=["75101"])
-    comp, report = accident_components(table.reset_index(), communes, arr)
+    comp, report = accident_components(table.reset_index(), communes, arrondissements=arr)
     assert comp.loc["59350", "accidents_per_year_2005_2007"] == pytest.approx(2 / 3)
     assert comp.loc["59350", "deaths_per_year_2018_2020"] == pytest.approx(2 / 3)
     assert comp.loc["75056", "accidents_per_year_2005_2007"] == pytest.approx(1 / 3)

@@ -71,6 +71,7 @@ def france_catalogue() -> Catalogue:
 def accident_components(
     accidents: pd.DataFrame,
     communes: pd.DataFrame,
+    *,
     arrondissements: pd.DataFrame | None = None,
     former: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, dict]:
@@ -392,7 +393,9 @@ def compute_france(
             communes = load_france("commune", cache=cache, progress=False)
             arr = load_france("arrondissement", cache=cache, progress=False)
             former = load_former_communes(cache=cache)
-            extra, acc_report = accident_components(accidents, communes, arr, former)
+            extra, acc_report = accident_components(
+                accidents, communes, arrondissements=arr, former=former
+            )
             comp = comp.join(extra)
             report["road_accidents"] = acc_report
     if components is not None:
