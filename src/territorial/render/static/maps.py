@@ -119,9 +119,9 @@ def _check_inputs(gdf: object, column: object, kind: str) -> None:
         )
     if gdf.crs is None:
         raise MissingCRSError("gdf", "Set it with gdf.set_crs(...) before mapping.")
-    if kind not in KINDS:
+    if kind not in PAINTERS:
         raise InvalidArgumentError(
-            "kind", kind, f"one of {', '.join(KINDS)}", "Pick the kind of map to draw."
+            "kind", kind, f"one of {', '.join(PAINTERS)}", "Pick the kind of map to draw."
         )
     if column not in gdf.columns or column == gdf.geometry.name:
         raise ColumnNotFoundError(

@@ -180,7 +180,18 @@ def _reused(options: MapOptions, values: pd.Series) -> Classification:
 
 
 class Choropleth(Painter):
-    """Classified values, a sequential palette (``kind="choropleth"``)."""
+    """Classified values, a sequential palette (``kind="choropleth"``).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"v": [1.0, 2.0, 4.0]}, crs=2154,
+    ...                      geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> fills = PAINTERS["choropleth"].fills(MapOptions(g, "v", get_theme(None), k=2))
+    >>> fills.classes.tolist(), [label for label, _ in fills.legend_items]
+    ([0, 0, 1], ['1 – 2', '2 – 4'])
+    """
 
     kind = "choropleth"
 
@@ -204,7 +215,18 @@ class Choropleth(Painter):
 
 
 class Gap(Choropleth):
-    """Diverging classes centred on a reference value (``kind="gap"``)."""
+    """Diverging classes centred on a reference value (``kind="gap"``).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"v": [1.0, 2.0, 4.0]}, crs=2154,
+    ...                      geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> options = MapOptions(g, "v", get_theme(None), reference=2.0, k=2)
+    >>> PAINTERS["gap"].fills(options).classification.center
+    2.0
+    """
 
     kind = "gap"
     k_default = 6
@@ -233,7 +255,18 @@ class Gap(Choropleth):
 
 
 class Symbols(Choropleth):
-    """Circles with areas proportional to stocks, over an optional choropleth of a rate."""
+    """Circles with areas proportional to stocks, over an optional choropleth of a rate.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"v": [1.0, 2.0, 4.0]}, crs=2154,
+    ...                      geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> options = MapOptions(g, "v", get_theme(None), symbol_kwds={"max_size": 10.0})
+    >>> PAINTERS["symbols"].sizes(options, np.array(["a", "b", "c"])).radii.round(2).tolist()
+    [5.0, 7.07, 10.0]
+    """
 
     kind = "symbols"
     draws_symbols = True
@@ -338,7 +371,19 @@ def typology_colors(
 
 
 class Typology(Painter):
-    """One qualitative colour per category (``kind="typology"``)."""
+    """One qualitative colour per category (``kind="typology"``).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"v": [1.0, 2.0, 4.0]}, crs=2154,
+    ...                      geometry=[box(i, 0, i + 1, 1) for i in range(3)])
+    >>> fills = PAINTERS["typology"].fills(MapOptions(g.assign(t=["x", "y", "x"]), "t",
+    ...                                               get_theme(None)))
+    >>> fills.classes.tolist(), [c for c, _ in fills.categories]
+    ([0, 1, 0], ['x', 'y'])
+    """
 
     kind = "typology"
 

@@ -486,7 +486,20 @@ def draw_panels(
 def shrink_to_fit_legends(
     fig: Figure, panel: Panel, gdf: gpd.GeoDataFrame, *legends: object
 ) -> None:
-    """Narrow the main panel when the legends on its right would leave the figure."""
+    """Narrow the main panel when the legends on its right would leave the figure.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"v": [1.0]}, geometry=[box(0, 0, 1, 1)], crs=2154)
+    >>> fig, p = lay_out(g, theme=get_theme(None), lang="fr", title=None, subtitle=None,
+    ...                  source=None, insets=None)
+    >>> wide = p.main.ax.text(1.02, 0.5, "x" * 200, transform=p.main.ax.transAxes)
+    >>> shrink_to_fit_legends(fig, p.main, g, wide)
+    >>> round(float(p.main.ax.get_position().width), 2)
+    0.3
+    """
     ax = panel.ax
     renderer = fig.canvas.get_renderer()
     right = max(
@@ -515,6 +528,20 @@ def add_labels(
 
     ``labels`` is a number of territories (the largest by ``label_kwds["by"]``) or
     a list of codes; labels never overlap each other, the legends or the insets.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> from territorial.render.static.themes import get_theme
+    >>> g = gpd.GeoDataFrame({"name": ["Est", "Ouest"], "population": [5.0, 9.0]},
+    ...                      geometry=[box(0, 0, 1e4, 1e4), box(-1e4, 0, 0, 1e4)], crs=2154)
+    >>> th = get_theme(None)
+    >>> fig, p = lay_out(g, theme=th, lang="fr", title=None, subtitle=None, source=None,
+    ...                  insets=None)
+    >>> _ = fit(p.main.ax, (-1e4, 0.0, 1e4, 1e4))
+    >>> add_labels(fig, g, p.main, 1, {}, th)  # the most populated one
+    (1, [])
+
     """
     ax = panel.ax
     name_col = label_kwds.get("column", "name")
