@@ -498,3 +498,50 @@ def test_brackets_in_messages_and_labels_are_printed_literally(tmp_path):
     result = runner.invoke(app, ["catalogue", "--catalogue", str(good)])
     assert result.exit_code == 0, result.output
     assert "Spé [x]" in result.output
+
+
+# ---- a full disk while writing: one line, the previous file kept ---------------------------
+
+
+def _small_file_limit() -> None:  # runs in the child: writes past 64 KiB fail with EFBIG
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.csv"],
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.gpkg"],
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.xlsx"],
+        ["map", "france:commune", "density", "-o", "{out}.png"],
+    ],
+)
+def test_a_write_past_the_file_size_limit_is_one_line_and_keeps_the_file(tmp_path, command):
+    import subprocess
+    import sys
+
+    suffix = command[-1].rsplit(".", 1)[1]
+    out = tmp_path / f"result.{suffix}"
+    out.write_bytes(b"previous")
+    args = [a.replace("{out}", str(tmp_path / "result")) for a in command]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "territorial"), *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=_small_file_limit,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    message = " ".join(done.stderr.split())
+    assert message.startswith(f"error: Writing {str(out)!r} failed (")
+    assert message.endswith(
+        "; any previous file is unchanged. Free some space, or write to another folder."
+    )
+    assert out.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
