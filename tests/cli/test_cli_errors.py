@@ -545,3 +545,22 @@ def test_a_write_past_the_file_size_limit_is_one_line_and_keeps_the_file(tmp_pat
     )
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_control_characters_from_data_never_reach_the_terminal(tmp_path):
+    # synthetic catalogue: a label that would retitle the terminal and colour it red
+    catalogue = tmp_path / "esc.yaml"
+    catalogue.write_text(
+        'indicators:\n  - {id: esc, label: "\\e[31mRouge\\e]0;pwned\\a", theme: demography,\n'
+        "     unit: hab., polarity: neutral, kind: stock, numerator: population}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["catalogue", "--catalogue", str(catalogue)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[31mRouge\\x1b]0;pwned\\x07" in result.output
+    # and in an error message
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('indicators:\n  - {id: "a\\e[2Jb"}\n', encoding="utf-8")
+    message = run_error(["catalogue", "--catalogue", bad])
+    assert "\x1b" not in message and "\\x1b[2J" in message

@@ -7,16 +7,30 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from territorial.errors import ColumnNotFoundError, InvalidArgumentError, TerritorialError
+from territorial.format import printable
+
+
+class SafeConsole(Console):
+    """A rich console that data never drives: markup is not read, control characters are
+    shown as escapes (an escape sequence in a name could clear the screen or retitle it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), *args, **kwargs)
+
 
 #: Messages and reports go to standard error; data goes to files or standard output. Their text
-#: comes from data and users: rich markup (``[...]``) is never interpreted in it.
-console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+#: comes from data and users: see :class:`SafeConsole`.
+console = SafeConsole(stderr=True, soft_wrap=True)
 
 #: Parent level drawn over each France level (borders of maps and pages, peers of ranks).
 PARENT_LEVEL: dict[str, str | None] = {
@@ -32,7 +46,7 @@ PARENT_LEVEL: dict[str, str | None] = {
 
 def fail(error: Exception) -> None:
     """Print an error without a traceback and exit with status 2."""
-    console.print(Text.assemble(("error:", "bold red"), " ", str(error)))
+    console.print(Text.assemble(("error:", "bold red"), " ", printable(str(error))))
     raise typer.Exit(2)
 
 

@@ -12,12 +12,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from territorial.cli._common import check_choice, check_output, console, fail, find_territory
+from territorial.cli._common import (
+    SafeConsole,
+    check_choice,
+    check_output,
+    console,
+    fail,
+    find_territory,
+)
 from territorial.errors import InvalidArgumentError, TerritorialError
 
-out = Console(markup=False, highlight=False)  # diagnoses hold names and labels from data
+out = SafeConsole()  # diagnoses hold names and labels from data
 
 
 def _level(source: str) -> str:

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from territorial.cli._common import as_option, check_output, console, fail
+from territorial.cli._common import SafeConsole, as_option, check_output, console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
 
 
@@ -514,7 +513,7 @@ def catalogue(
     for row in meta:
         view.add_row(*(str(row[c]) for c in ("id", "label", "theme", "unit", "polarity",
                                              "vintage")))  # fmt: skip
-    Console(markup=False, highlight=False).print(view)  # labels come from the catalogue
+    SafeConsole().print(view)  # labels come from the catalogue
     if cat.layers:
         n = len(cat.layers)
         layers = Table(
@@ -525,7 +524,7 @@ def catalogue(
         for item in cat.layers:
             layers.add_row(item.id, item.type, item.label_in(lang), ", ".join(item.components()),
                            item.vintage)  # fmt: skip
-        Console(markup=False, highlight=False).print(layers)
+        SafeConsole().print(layers)
 
 
 def register(app: typer.Typer) -> None:
