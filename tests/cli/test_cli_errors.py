@@ -371,9 +371,21 @@ def test_diagnose_and_composite_options_checked_first(tmp_path, monkeypatch):
     assert run_error(["diagnose", "france:region", "84", "--peers", "age", "-o", out], out) == (
         "--peers='age' is not valid: expected one of size, type, all. Use e.g. --peers size."
     )
-    assert run_error(["diagnose", "france:region", "84", "--permutations", "-1"]) == (
-        "--permutations=-1 is not valid: expected an integer >= 0. esda's default is 999."
+    assert run_error(["diagnose", "france:region", "84", "--permutations", "0"]) == (
+        "--permutations=0 is not valid: expected an integer of at least 19. A cluster needs a "
+        "pseudo p-value under 0.05, which takes 19 permutations or more; esda's default is 999."
     )
+    assert run_error(["diagnose", "france:region", "84", "--seed", "-1"]) == (
+        "--seed=-1 is not valid: expected an integer from 0 to 4294967295. For example --seed "
+        "12345."
+    )
+    assert run_error(["diagnose", "france:region", "84", "--indicators", ",,"]) == (
+        "--indicators=',,' is not valid: expected comma-separated indicator ids. For example "
+        "--indicators density,women_councillors_share; leave it out for all."
+    )
+    assert run_error(["diagnose", "france:region", "Auvergne", "--seed", "-1"]).startswith(
+        "--seed=-1"
+    )  # options before the territory is looked up
     assert run_error(["diagnose", "france:region", "84", "--lang", "de"]) == (
         "--lang='de' is not valid: expected one of fr, en. Use e.g. --lang fr."
     )
