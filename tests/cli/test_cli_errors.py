@@ -576,3 +576,25 @@ def test_control_characters_from_data_never_reach_the_terminal(tmp_path):
     bad.write_text('indicators:\n  - {id: "a\\e[2Jb"}\n', encoding="utf-8")
     message = run_error(["catalogue", "--catalogue", bad])
     assert "\x1b" not in message and "\\x1b[2J" in message
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, monkeypatch):
+    nothing_computed(monkeypatch)
+    table = tmp_path / "mydata.csv"  # synthetic table
+    table.write_text("CODGEO;things\n01001;1\n", encoding="utf-8")
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    base = ["indicators", "france:region", "--catalogue", catalogue]
+    assert run_error([*base, "--table", table, "-o", table]) == (
+        f"--output={str(table)!r} is not valid: expected a file other than the inputs. It is "
+        "the file given to --table: writing would replace your data. Choose another output "
+        "name."
+    )
+    side = tmp_path / "mydata.metadata.csv"
+    side.write_text(table.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "mydata.csv"
+    assert run_error([*base, "--table", side, "-o", out]).endswith(
+        "Its metadata file is the file given to --table: writing would replace your data. "
+        "Choose another output name."
+    )
+    assert table.read_text(encoding="utf-8") == "CODGEO;things\n01001;1\n"

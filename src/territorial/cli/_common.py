@@ -68,6 +68,41 @@ def check_output(
     return check(path, argument=argument, suffixes=ordered)
 
 
+def check_not_an_input(
+    output: str | os.PathLike[str], inputs: Mapping[str, object], *, argument: str = "--output"
+) -> None:
+    """Refuse an output (or its ``.metadata.csv`` side file) that is one of the inputs.
+
+    ``inputs`` maps each option (``"--table"``) to the path it was given (None when not).
+
+    Examples
+    --------
+    >>> check_not_an_input("r.csv", {"--table": "data.csv"})
+    >>> check_not_an_input("data.csv", {"--table": "./data.csv"})
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --output='data.csv' is not valid: expected a \
+file other than the inputs. It is the file given to --table: writing would replace your \
+data. Choose another output name.
+    """
+    from territorial.io.write import metadata_path
+
+    written = {Path(output).resolve(): ""}
+    if Path(output).suffix.lower() in (".csv", ".geojson", ".fgb"):  # a side file beside it
+        written[metadata_path(output).resolve()] = "its metadata file"
+    for option, given in inputs.items():
+        if given is None or not isinstance(given, str | os.PathLike):
+            continue
+        target = Path(given).resolve()
+        if target in written:
+            what = "It is" if not written[target] else f"{written[target].capitalize()} is"
+            raise InvalidArgumentError(
+                argument, str(output), "a file other than the inputs",
+                f"{what} the file given to {option}: writing would replace your data. "
+                "Choose another output name.",
+            )  # fmt: skip
+
+
 def as_option(error: TerritorialError, names: Mapping[str, str]) -> TerritorialError:
     """The error of an API argument worded with the command-line option that set it.
 

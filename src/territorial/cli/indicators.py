@@ -14,7 +14,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from territorial.cli._common import SafeConsole, as_option, check_output, console, fail
+from territorial.cli._common import (
+    SafeConsole,
+    as_option,
+    check_not_an_input,
+    check_output,
+    console,
+    fail,
+)
 from territorial.errors import InvalidArgumentError, TerritorialError
 
 
@@ -393,6 +400,9 @@ def indicators(
     try:
         level = _level(source)
         check_output(output, WRITE_SUFFIXES)
+        layer_files = {f"--layer {p.split('=', 1)[0]}": p.split("=", 1)[1]
+                       for p in layer or () if "=" in p}  # fmt: skip
+        check_not_an_input(output, {"--table": table, "--catalogue": catalogue, **layer_files})
         for option, value in (("--sheet", sheet), ("--encoding", encoding),
                               ("--missing", missing), ("--code", code)):  # fmt: skip
             if value and table is None:
