@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
@@ -553,8 +554,10 @@ def add_labels(
     if isinstance(labels, int) and not isinstance(labels, bool):
         if by in gdf.columns:
             key = pd.to_numeric(gdf[by].iloc[panel.positions], errors="coerce").to_numpy()
-        else:
-            key = np.asarray(gdf.geometry.iloc[panel.positions].area)
+        elif "area_km2" in gdf.columns:  # the largest first, by their metric areas
+            key = pd.to_numeric(gdf["area_km2"].iloc[panel.positions], errors="coerce").to_numpy()
+        else:  # the ranking only: shapely's planar area, without geopandas' CRS warning
+            key = shapely.area(gdf.geometry.iloc[panel.positions].to_numpy())
         order = np.argsort(-np.nan_to_num(key, nan=-np.inf), kind="stable")[: max(labels, 0)]
     else:
         wanted = [str(c) for c in labels]
