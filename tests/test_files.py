@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from territorial.errors import InvalidArgumentError, UnsupportedFormatError
+from territorial.errors import InvalidArgumentError, UnsupportedFormatError, WriteError
 from territorial.files import atomic_path, check_output, remove_stale_temporaries
 
 
@@ -24,7 +24,7 @@ def test_a_failed_block_keeps_the_previous_file_and_leaves_no_temporary(tmp_path
 def test_a_block_that_writes_nothing_is_an_error_and_keeps_the_file(tmp_path):
     target = tmp_path / "t.csv"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(FileNotFoundError, match="nothing was written"), atomic_path(target):
+    with pytest.raises(WriteError, match="nothing was written"), atomic_path(target):
         pass
     assert target.read_text(encoding="utf-8") == "old"
 
@@ -69,3 +69,27 @@ def test_a_path_under_a_file_and_a_wrong_extension_are_errors(tmp_path):
         "of: .csv."
     )
     assert check_output(tmp_path / "new" / "x.CSV", suffixes=[".csv"]).name == "x.CSV"
+
+
+def test_an_os_error_becomes_a_write_error_naming_the_file(tmp_path):
+    target = tmp_path / "t.csv"
+    with pytest.raises(WriteError) as error, atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+    assert str(error.value) == (
+        f"Writing {str(target)!r} failed (No space left on device); any previous file is "
+        "unchanged. Free some space, or write to another folder."
+    )
+    assert isinstance(error.value, OSError) and error.value.strerror == "No space left on device"
+
+
+def test_a_symbolic_link_keeps_pointing_to_the_new_file(tmp_path):
+    real = tmp_path / "real" / "target.csv"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with atomic_path(link) as tmp:
+        tmp.write_text("new", encoding="utf-8")
+    assert link.is_symlink() and link.read_text(encoding="utf-8") == "new"
+    assert real.read_text(encoding="utf-8") == "new"

@@ -27,6 +27,7 @@ __all__ = [
     "TerritoryNotFoundError",
     "UnknownLevelError",
     "UnsupportedFormatError",
+    "WriteError",
     "format_values",
 ]
 
@@ -180,6 +181,24 @@ class UnsupportedFormatError(TerritorialError, ValueError):
 
 class NonNumericValuesError(TerritorialError, ValueError):
     """A column used as numbers holds values that are not numbers."""
+
+
+class WriteError(TerritorialError, OSError):
+    """A file could not be written (a full disk, a folder removed meanwhile...).
+
+    Files are written whole or not at all: the previous file, if any, is unchanged.
+    """
+
+    def __init__(self, path: object, reason: object) -> None:
+        self.path = path
+        reason = str(reason).strip().splitlines()[0] if str(reason).strip() else "unknown"
+        if len(reason) > 200:
+            reason = reason[:197] + "..."
+        super().__init__(
+            f"Writing {str(path)!r} failed ({reason}); any previous file is unchanged. "
+            "Free some space, or write to another folder."
+        )
+        self.strerror = reason  # what failed, for callers that word their own message
 
 
 class SumOverflowError(TerritorialError, OverflowError):

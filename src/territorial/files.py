@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from territorial.errors import InvalidArgumentError, UnsupportedFormatError
+from territorial.errors import InvalidArgumentError, UnsupportedFormatError, WriteError
 
 __all__ = [
     "atomic_path",
@@ -48,7 +48,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
     The folder is created if needed. If the block raises (or the process is
     killed), ``path`` keeps its previous content; the temporary file is removed
-    on an exception.
+    on an exception, and an :class:`OSError` (a full disk...) becomes a
+    :class:`~territorial.errors.WriteError` naming ``path``. When ``path`` is a
+    symbolic link, the file it points to is replaced and the link kept.
 
     Parameters
     ----------
@@ -70,27 +72,35 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     'a,b\\n'
     >>> with atomic_path(target) as tmp:  # a failure part-way keeps the old file
     ...     _ = tmp.write_text("half")
-    ...     raise OSError("disk full")
+    ...     raise OSError("disk full")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    OSError: disk full
+    territorial.errors.WriteError: Writing '.../t.csv' failed (disk full); any previous file \
+is unchanged. Free some space, or write to another folder.
     >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
     ('a,b\\n', ['t.csv'])
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():  # replace what the link points to, and keep the link
+        path = Path(os.path.realpath(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(path, error.strerror or error) from error
     tmp = _temporary_name(path)
     try:
         yield tmp
         if not tmp.exists():
             raise FileNotFoundError(f"nothing was written to {tmp} for {path}")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             if tmp.is_dir():
                 shutil.rmtree(tmp)
             else:
                 tmp.unlink()
+        if isinstance(error, OSError) and not isinstance(error, WriteError):
+            raise WriteError(path, error.strerror or error) from error
         raise
 
 

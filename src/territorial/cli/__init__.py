@@ -32,5 +32,24 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point of the ``territorial`` command."""
-    app()
+    """Entry point of the ``territorial`` command.
+
+    The commands turn every error they expect into one line (see ``_common.fail``); an
+    operating-system error that escapes them (a cache folder turned read-only, a folder
+    removed meanwhile) is still one line naming what failed, never a traceback.
+    """
+    try:
+        app()
+    except OSError as error:
+        from territorial.cli._common import fail
+
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        try:
+            fail(
+                OSError(
+                    f"{error.strerror or error}{where}. Check that the folder exists and "
+                    "can be written, or point TERRITORIAL_CACHE_DIR at another one."
+                )
+            )
+        except typer.Exit as done:
+            raise SystemExit(done.exit_code) from None

@@ -8,21 +8,35 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from territorial.errors import ColumnNotFoundError, InvalidArgumentError, TerritorialError
+from territorial.format import printable
+
+
+class SafeConsole(Console):
+    """A rich console that data never drives: markup is not read, control characters are
+    shown as escapes (an escape sequence in a name could clear the screen or retitle it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), *args, **kwargs)
+
 
 #: Messages and reports go to standard error; data goes to files or standard output. Their text
-#: comes from data and users: rich markup (``[...]``) is never interpreted in it.
-console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+#: comes from data and users: see :class:`SafeConsole`.
+console = SafeConsole(stderr=True, soft_wrap=True)
 
 
 def fail(error: Exception) -> None:
     """Print an error without a traceback and exit with status 2."""
-    console.print(Text.assemble(("error:", "bold red"), " ", str(error)))
+    console.print(Text.assemble(("error:", "bold red"), " ", printable(str(error))))
     raise typer.Exit(2)
 
 
@@ -42,6 +56,41 @@ def check_output(
     suffix = Path(path).suffix.lower()
     ordered = sorted(suffixes, key=lambda s: s != suffix)
     return check(path, argument=argument, suffixes=ordered)
+
+
+def check_not_an_input(
+    output: str | os.PathLike[str], inputs: Mapping[str, object], *, argument: str = "--output"
+) -> None:
+    """Refuse an output (or its ``.metadata.csv`` side file) that is one of the inputs.
+
+    ``inputs`` maps each option (``"--table"``) to the path it was given (None when not).
+
+    Examples
+    --------
+    >>> check_not_an_input("r.csv", {"--table": "data.csv"})
+    >>> check_not_an_input("data.csv", {"--table": "./data.csv"})
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --output='data.csv' is not valid: expected a \
+file other than the inputs. It is the file given to --table: writing would replace your \
+data. Choose another output name.
+    """
+    from territorial.io.write import metadata_path
+
+    written = {Path(output).resolve(): ""}
+    if Path(output).suffix.lower() in (".csv", ".geojson", ".fgb"):  # a side file beside it
+        written[metadata_path(output).resolve()] = "its metadata file"
+    for option, given in inputs.items():
+        if given is None or not isinstance(given, str | os.PathLike):
+            continue
+        target = Path(given).resolve()
+        if target in written:
+            what = "It is" if not written[target] else f"{written[target].capitalize()} is"
+            raise InvalidArgumentError(
+                argument, str(output), "a file other than the inputs",
+                f"{what} the file given to {option}: writing would replace your data. "
+                "Choose another output name.",
+            )  # fmt: skip
 
 
 def as_option(error: TerritorialError, names: Mapping[str, str]) -> TerritorialError:

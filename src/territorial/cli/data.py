@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli._common import as_option, check_output, console, fail
+from territorial.cli._common import as_option, check_not_an_input, check_output, console, fail
 from territorial.errors import TerritorialError
 
 
@@ -73,6 +73,7 @@ def territories(
                "layer": "--layer", "crs": "--crs", "path": "SOURCE"}  # fmt: skip
     try:
         check_output(output, WRITE_SUFFIXES)
+        check_not_an_input(output, {"SOURCE": source})
         if crs is not None:
             parse_crs(crs, argument="--crs")
         gdf = load_source(

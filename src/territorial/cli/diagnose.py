@@ -12,12 +12,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from territorial.cli._common import check_choice, check_output, console, fail, find_territory
+from territorial.cli._common import (
+    SafeConsole,
+    check_choice,
+    check_output,
+    console,
+    fail,
+    find_territory,
+)
 from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 
-out = Console(markup=False, highlight=False)  # diagnoses hold names and labels from data
+out = SafeConsole()  # diagnoses hold names and labels from data
 
 
 def _level(source: str) -> str:
@@ -83,13 +89,25 @@ def diagnose(
         if output is not None:
             check_output(output, (".csv", ".json"))
         check_choice("--peers", peers, ("size", "type", "all"))
-        if permutations < 0:
+        if permutations < 19:
             raise InvalidArgumentError(
-                "--permutations", permutations, "an integer >= 0", "esda's default is 999."
+                "--permutations", permutations, "an integer of at least 19",
+                "A cluster needs a pseudo p-value under 0.05, which takes 19 permutations or "
+                "more; esda's default is 999.",
+            )  # fmt: skip
+        if not 0 <= seed < 2**32:
+            raise InvalidArgumentError(
+                "--seed", seed, "an integer from 0 to 4294967295", "For example --seed 12345."
             )
         if code is not None:
             code = find_territory(level, code)
         ids = [i.strip() for i in indicators.split(",") if i.strip()] if indicators else None
+        if indicators is not None and not ids:
+            raise InvalidArgumentError(
+                "--indicators", indicators, "comma-separated indicator ids",
+                "For example --indicators density,women_councillors_share; leave it out for "
+                "all.",
+            )  # fmt: skip
         result = france_diagnosis_set(
             level, indicators=ids, peers=peers, smooth=smooth, permutations=permutations,
             seed=seed, fdr=fdr,

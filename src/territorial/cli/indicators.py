@@ -12,10 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from territorial.cli._common import as_option, check_output, console, fail
+from territorial.cli._common import (
+    SafeConsole,
+    as_option,
+    check_not_an_input,
+    check_output,
+    console,
+    fail,
+)
 from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
 
 
@@ -394,6 +400,9 @@ def indicators(
     try:
         level = _level(source)
         check_output(output, WRITE_SUFFIXES)
+        layer_files = {f"--layer {p.split('=', 1)[0]}": p.split("=", 1)[1]
+                       for p in layer or () if "=" in p}  # fmt: skip
+        check_not_an_input(output, {"--table": table, "--catalogue": catalogue, **layer_files})
         for option, value in (("--sheet", sheet), ("--encoding", encoding),
                               ("--missing", missing), ("--code", code)):  # fmt: skip
             if value and table is None:
@@ -514,7 +523,7 @@ def catalogue(
     for row in meta:
         view.add_row(*(str(row[c]) for c in ("id", "label", "theme", "unit", "polarity",
                                              "vintage")))  # fmt: skip
-    Console(markup=False, highlight=False).print(view)  # labels come from the catalogue
+    SafeConsole().print(view)  # labels come from the catalogue
     if cat.layers:
         n = len(cat.layers)
         layers = Table(
@@ -525,7 +534,7 @@ def catalogue(
         for item in cat.layers:
             layers.add_row(item.id, item.type, item.label_in(lang), ", ".join(item.components()),
                            item.vintage)  # fmt: skip
-        Console(markup=False, highlight=False).print(layers)
+        SafeConsole().print(layers)
 
 
 def register(app: typer.Typer) -> None:

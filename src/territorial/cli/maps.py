@@ -7,6 +7,7 @@ sources, or from a column of a vector file; the map is drawn by
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -142,6 +143,11 @@ def map_command(
             )  # fmt: skip
         if crs is not None:
             parse_crs(crs, argument="--crs")
+        if reference is not None and not math.isfinite(reference):
+            raise InvalidArgumentError(
+                "--reference", reference, "a finite number",
+                "The gap map is centred on it, e.g. --reference 100.",
+            )  # fmt: skip
         if source.startswith("france:"):
             from territorial.france.levels import FRANCE_INDICATOR_LEVELS
 
@@ -174,6 +180,9 @@ def map_command(
                 )  # fmt: skip
 
             gdf = load_source(source, code=code, name=name, layer=layer, crs=crs, progress=False)
+            read = gdf.attrs.get("report")
+            for line in read.lines()[1:] if read is not None else ():  # what was left out
+                console.print(f"note: {line}")
             base_level = base
         base_gdf = None
         if base_level and base_level != "none":

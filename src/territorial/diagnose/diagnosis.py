@@ -163,13 +163,15 @@ class Diagnosis:
         from rich.panel import Panel
         from rich.text import Text
 
-        blocks = []
+        from territorial.format import printable
+
+        blocks = []  # names come from data: control characters shown as escapes
         for heading, items in self._sections():
-            text = Text(heading + "\n", style="bold")
+            text = Text(printable(heading) + "\n", style="bold")
             for s in items or ["—"]:
-                text.append(f"• {s}\n")
+                text.append(f"• {printable(s)}\n")
             blocks.append(text)
-        return Panel(Group(*blocks), title=Text(self._title()))
+        return Panel(Group(*blocks), title=Text(printable(self._title())))
 
 
 @dataclass

@@ -209,6 +209,17 @@ class IndicatorTable:
         return self.parts[indicator].copy()
 
 
+def _operand(rows: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Each unit's value of an operand ``a + b + ...``: NaN unless every column is known.
+
+    A missing cell is never read as 0: a commune whose ``b`` is unknown has no
+    ``a + b``, and ratios leave it out of both of their sums.
+    """
+    values = rows[columns].to_numpy(dtype="float64")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return values.sum(axis=1)  # NaN as soon as one column is NaN
+
+
 def _as_numbers(
     frame: pd.DataFrame, columns: Iterable[str], users: Mapping[str, list[str]], report: dict
 ) -> pd.DataFrame:
@@ -409,8 +420,8 @@ def compute(
         and counted in ``report["partial_scope"]``.
         """
         with np.errstate(over="ignore", invalid="ignore"):  # overflows are checked below
-            a = unit_rows[first].sum(axis=1, min_count=1).to_numpy()
-            b = unit_rows[second].sum(axis=1, min_count=1).to_numpy()
+            a = _operand(unit_rows, first)
+            b = _operand(unit_rows, second)
         both = ~np.isnan(a) & ~np.isnan(b) & in_territory
         left_out = int(((~np.isnan(a) | ~np.isnan(b)) & ~both & in_territory).sum())
         if left_out:
@@ -432,11 +443,25 @@ def compute(
         cols = catalogue.columns_of(sid)
         kind = spec.kind
         if kind == "stock":
-            value = total(cols["numerator"]).rename(sid)
+            if len(cols["numerator"]) == 1:
+                value = total(cols["numerator"]).rename(sid)
+            else:  # a + b: per unit, known only where every column is (same scope)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    unit_total = _operand(unit_rows, cols["numerator"])
+                known_unit = ~np.isnan(unit_total) & in_territory
+                n = len(territory_index)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    summed = np.bincount(
+                        group_codes[known_unit], weights=unit_total[known_unit], minlength=n
+                    )
+                has_known = np.bincount(group_codes[known_unit], minlength=n) > 0
+                value = pd.Series(np.where(has_known, summed, np.nan), index=territory_index)
+                _check_finite(value.rename(" + ".join(cols["numerator"])))
+                value = value.rename(sid)
             flag = pd.Series(False, index=territory_index)
             # members without a value inside a territory whose total the others make
             # (Mayotte's communes in France's population): said, never silent
-            member = unit_rows[cols["numerator"]].isna().all(axis=1).to_numpy() & in_territory
+            member = np.isnan(_operand(unit_rows, cols["numerator"])) & in_territory
             total_known = value.notna().to_numpy()
             left_out = int((member & total_known[np.where(in_territory, group_codes, 0)]).sum())
             if left_out:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import platformdirs
 
+from territorial.errors import InvalidArgumentError
 from territorial.files import write_text_atomic
 
 __all__ = [
@@ -51,10 +52,19 @@ def cache_dir(path: str | os.PathLike[str] | None = None) -> Path:
     >>> cache_dir("/tmp/territorial-doc").name
     'territorial-doc'
     """
+    argument = "cache"
     if path is None:
+        argument = CACHE_ENV if os.environ.get(CACHE_ENV) else "the user cache folder"
         path = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("territorial")
     folder = Path(path).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file in the way, a read-only place...
+        raise InvalidArgumentError(
+            argument, str(folder), "a folder territorial can create or use",
+            f"It cannot be made a folder ({error.strerror or error}): point "
+            f"{CACHE_ENV} (or cache=) at another folder.",
+        ) from None  # fmt: skip
     return folder
 
 

@@ -178,6 +178,7 @@ def _decode(raw: bytes, encoding: str | None, path: Path | None = None) -> tuple
     if encoding:
         try:
             codecs.lookup(encoding)
+            "".encode(encoding)  # rot13, hex, base64...: codecs that are not text encodings
         except LookupError:
             raise InvalidArgumentError(
                 "encoding", encoding, "an encoding Python knows, e.g. utf-8, cp1252, latin-1 "
@@ -410,8 +411,15 @@ def clean_columns(
                 cleaned = cleaned.where(~thousands, cleaned.str.replace(".", "", regex=False))
                 cleaned = cleaned.str.replace(",", ".", regex=False)
                 report.decimal_comma_columns.append(column)
+            parsed = pd.to_numeric(cleaned, errors="coerce")
+            unreadable = parsed.isna()
+            if unreadable.any():  # e.g. 1.234.567: dots as thousands, or a typing error
+                report.text_columns[column] = present[unreadable].unique()[:3].tolist()
+                data[column] = as_text.where(~is_missing, None).astype(object)
+                report.non_finite_per_column[column] = int(infinite.sum())
+                continue
             numbers = pd.Series(float("nan"), index=values.index, dtype="float64")
-            numbers[~is_missing] = pd.to_numeric(cleaned).astype("float64")
+            numbers[~is_missing] = parsed.astype("float64")
             too_large = np.isinf(numbers.to_numpy())  # e.g. 1e309
             infinite = infinite | too_large
             numbers[too_large] = np.nan

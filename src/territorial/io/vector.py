@@ -65,9 +65,18 @@ class LayerReport:
     not_polygons: dict[str, list[str]] = field(default_factory=dict)
     layer: str | None = None
     other_layers: list[str] = field(default_factory=list)
+    without_code: int = 0
+    non_finite: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"{self.rows} territories read from {self.path} ({self.layout})"]
+        if self.without_code:
+            out.append(
+                f"{self.without_code} rows without a code (missing or empty) left out: they "
+                "cannot be joined or told apart"
+            )
+        for column, n in self.non_finite.items():
+            out.append(f"{column}: {n} infinite values read as missing")
         if self.other_layers:
             out.append(
                 f"layer {self.layer!r} read; the file has other layers: "
@@ -333,13 +342,24 @@ def read_territories(
     for argument, column in (("code", code), ("name", name), ("population", population)):
         if column is not None and column not in gdf.columns:
             raise ColumnNotFoundError(argument, column, gdf.columns)
+    raw_codes = gdf[code]
+    no_code = (raw_codes.isna() | (raw_codes.astype(str).str.strip() == "")).to_numpy()
+    if no_code.all():
+        raise InvalidArgumentError(
+            "code", code, "a column holding a code for each territory",
+            f"Every row of {path.name} has a missing or empty {code!r}: choose another column "
+            "(CLI: --code COL).",
+        )  # fmt: skip
+    n_rows = len(gdf)
+    if no_code.any():
+        gdf = gdf[~no_code]
     codes, n_repaired, _ = repair_codes(gdf[code].astype(str))
     duplicated = codes[codes.duplicated()].unique().tolist()
     if duplicated:
         raise DuplicateCodeError(f"the {code!r} column of {path.name}", duplicated)
     report = LayerReport(
-        path=str(path), rows=len(gdf), layout=layout, repaired_codes=n_repaired,
-        layer=layer_read, other_layers=other_layers,
+        path=str(path), rows=n_rows, layout=layout, repaired_codes=n_repaired,
+        layer=layer_read, other_layers=other_layers, without_code=int(no_code.sum()),
     )  # fmt: skip
     geoms = gdf.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -382,6 +402,12 @@ def read_territories(
     for column in gdf.columns:
         if column not in used and column not in out.columns:
             out[column] = gdf[column].to_numpy()
+    for column in out.columns:  # inf and -inf are missing values, counted
+        if pd.api.types.is_float_dtype(out[column]):
+            infinite = np.isinf(out[column].to_numpy())
+            if infinite.any():
+                out.loc[infinite, column] = np.nan
+                report.non_finite[str(column)] = int(infinite.sum())
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs=gdf.crs, index=out.index))
     if metric_crs is None:
         metric = gdf.crs if gdf.crs.is_projected else result.geometry.estimate_utm_crs()

@@ -7,13 +7,14 @@ a failure part-way leaves the previous file, and its metadata side file, as they
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from territorial.errors import UnsupportedFormatError
+from territorial.errors import UnsupportedFormatError, WriteError
 from territorial.files import atomic_path
 
 WRITE_SUFFIXES = (".gpkg", ".geojson", ".parquet", ".fgb", ".csv", ".xlsx")
@@ -129,24 +130,42 @@ def write_layer(
         if side:
             side_tmp = stack.enter_context(atomic_path(metadata_path(path)))
         tmp = stack.enter_context(atomic_path(path))
-        _write(data, tmp, suffix, metadata, layer=path.stem)
+        _write(data, tmp, suffix, metadata, layer=path.stem, target=path)
         if side:
             metadata.to_csv(side_tmp, encoding="utf-8")  # type: ignore[union-attr]
     return path
 
 
 def _write(
-    data: pd.DataFrame, tmp: Path, suffix: str, metadata: pd.DataFrame | None, *, layer: str
+    data: pd.DataFrame,
+    tmp: Path,
+    suffix: str,
+    metadata: pd.DataFrame | None,
+    *,
+    layer: str,
+    target: Path,
 ) -> None:
     """Write ``data`` (and the metadata it can hold) to the temporary file ``tmp``; ``layer``
-    names the layer as the final file would (not after the temporary name)."""
+    names the layer as the final file would (not after the temporary name), and errors name
+    ``target``, the final file."""
     if suffix == ".csv":
         data.to_csv(tmp, encoding="utf-8")
     elif suffix == ".xlsx":
-        with pd.ExcelWriter(tmp) as writer:
-            data.to_excel(writer, sheet_name="data")
-            if metadata is not None:
-                metadata.to_excel(writer, sheet_name="metadata")
+        # built in memory, then written in one go: a full disk part-way through the
+        # zip container would leave openpyxl's writer half-closed, noisy at exit
+        buffer = io.BytesIO()
+        failure = None
+        try:
+            with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+                data.to_excel(writer, sheet_name="data")
+                if metadata is not None:
+                    metadata.to_excel(writer, sheet_name="metadata")
+        except OSError as error:  # openpyxl's own temporary files failed (a full /tmp)
+            failure = WriteError(target, error.strerror or error)
+        if failure is not None:  # the traceback is gone: its half-built writers can go
+            _collect_quietly()
+            raise failure
+        tmp.write_bytes(buffer.getvalue())
     elif suffix == ".parquet":
         data.to_parquet(tmp)
         if metadata is not None:
@@ -156,11 +175,30 @@ def _write(
         if suffix == ".geojson" and data.crs is not None and data.crs.to_epsg() != 4326:
             data = data.to_crs(4326)
         driver = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}[suffix]
-        data.reset_index().to_file(tmp, driver=driver, engine="pyogrio", layer=layer)
-        if metadata is not None and suffix == ".gpkg":
-            import pyogrio
+        import pyogrio.errors
 
-            pyogrio.write_dataframe(metadata.reset_index(), tmp, layer="metadata", driver="GPKG")
+        try:
+            data.reset_index().to_file(tmp, driver=driver, engine="pyogrio", layer=layer)
+            if metadata is not None and suffix == ".gpkg":
+                pyogrio.write_dataframe(
+                    metadata.reset_index(), tmp, layer="metadata", driver="GPKG"
+                )
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.FeatureError) as error:
+            raise WriteError(target, error) from None
+
+
+def _collect_quietly() -> None:
+    """Collect the objects a failed writer left behind without their cleanup's tracebacks
+    (they are reported as "Exception ignored" and say nothing the error has not said)."""
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _parquet_metadata(path: Path, metadata: pd.DataFrame) -> None:

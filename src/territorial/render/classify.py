@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import mapclassify
@@ -28,24 +28,13 @@ from territorial.format import check_lang, format_number
 
 __all__ = [
     "SCHEMES",
+    "SCHEME_BINS",
     "Classification",
     "classify",
     "classify_diverging",
     "normalize_scheme",
     "palette_colors",
 ]
-
-#: Accepted scheme names (snake_case); the mapclassify CamelCase names are accepted too.
-SCHEMES: tuple[str, ...] = (
-    "quantiles",
-    "equal_interval",
-    "fisher_jenks",
-    "natural_breaks",
-    "headtail_breaks",
-    "std_mean",
-    "box_plot",
-    "user_defined",
-)
 
 #: Schemes whose number of classes is set by the data, not by ``k``.
 _K_FREE = ("headtail_breaks", "std_mean", "box_plot", "user_defined")
@@ -268,6 +257,93 @@ def _natural_breaks(values: np.ndarray, k: int) -> np.ndarray:
     return np.sort([values[labels == c].max() for c in np.unique(labels)])
 
 
+def _user_defined_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    edges = np.asarray(sorted(float(b) for b in bins), dtype="float64")  # type: ignore[union-attr]
+    if edges[-1] < x.max():
+        notes.append(
+            f"the largest value {x.max():g} is above the last break {edges[-1]:g}: "
+            "a last class up to the maximum was added"
+        )
+        edges = np.append(edges, x.max())
+    return edges
+
+
+def _fisher_jenks_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    # mapclassify.FisherJenks gives the same breaks on distinct values (tested) but runs
+    # in pure Python without numba (not a dependency): seconds for a few thousand values
+    unique = np.unique(x)
+    k_eff = min(k, len(unique))
+    if len(unique) > FISHER_JENKS_SAMPLE:
+        ranks = np.linspace(0, len(unique) - 1, FISHER_JENKS_SAMPLE).round().astype(int)
+        sample = unique[ranks]
+        notes.append(
+            f"Fisher-Jenks computed on {FISHER_JENKS_SAMPLE} evenly spaced order statistics "
+            f"of the {len(unique)} distinct values"
+        )
+    else:
+        sample = unique
+    edges = _fisher_jenks(np.sort(sample).astype("float64"), k_eff)
+    edges[-1] = x.max()
+    return edges
+
+
+def _natural_breaks_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    # mapclassify.NaturalBreaks runs the same k-means but with an unseeded start
+    return _natural_breaks(x, min(k, len(np.unique(x))))
+
+
+def _mapclassify_bins(make: Callable[[np.ndarray, int, dict], object]) -> _BinsFunction:
+    """The breaks of a mapclassify classifier, its warnings kept as notes."""
+
+    def bins_of(
+        x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+    ) -> np.ndarray:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = make(x, k, kwds)
+        for w in caught:  # mapclassify warns when there are too few distinct values
+            notes.append(f"mapclassify: {w.message}")
+        return np.asarray(result.bins, dtype="float64")  # type: ignore[attr-defined]
+
+    return bins_of
+
+
+def _headtail_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    edges = _mapclassify_bins(lambda x, k, kw: mapclassify.HeadTailBreaks(x))(
+        x, k, bins, notes, kwds
+    )
+    # the last break is the mean of equal values (the maximum), one rounding below it
+    edges[-1] = max(edges[-1], x.max())
+    return edges
+
+
+_BinsFunction = Callable[[np.ndarray, int, "Sequence[float] | None", list, dict], np.ndarray]
+
+#: How each scheme computes its breaks: ``f(values, k, bins, notes, kwds) -> upper bounds``.
+#: Schemes that mapclassify implements come from mapclassify.
+SCHEME_BINS: dict[str, _BinsFunction] = {
+    "quantiles": _mapclassify_bins(lambda x, k, kw: mapclassify.Quantiles(x, k=k)),
+    "equal_interval": _mapclassify_bins(lambda x, k, kw: mapclassify.EqualInterval(x, k=k)),
+    "fisher_jenks": _fisher_jenks_bins,
+    "natural_breaks": _natural_breaks_bins,
+    "headtail_breaks": _headtail_bins,
+    "std_mean": _mapclassify_bins(lambda x, k, kw: mapclassify.StdMean(x, **kw)),
+    "box_plot": _mapclassify_bins(lambda x, k, kw: mapclassify.BoxPlot(x, **kw)),
+    "user_defined": _user_defined_bins,
+}
+
+#: Accepted scheme names (snake_case); the mapclassify CamelCase names are accepted too.
+SCHEMES: tuple[str, ...] = tuple(SCHEME_BINS)
+
+
 def _compute_bins(
     x: np.ndarray,
     scheme: str,
@@ -280,44 +356,7 @@ def _compute_bins(
     if len(unique) == 1 and scheme != "user_defined":
         notes.append(f"all values are equal ({unique[0]:g}): one class")
         return unique.astype("float64")
-    if scheme == "user_defined":
-        edges = np.asarray(sorted(float(b) for b in bins), dtype="float64")  # type: ignore[union-attr]
-        if edges[-1] < x.max():
-            notes.append(
-                f"the largest value {x.max():g} is above the last break {edges[-1]:g}: "
-                "a last class up to the maximum was added"
-            )
-            edges = np.append(edges, x.max())
-        return edges
-    if scheme == "fisher_jenks":
-        k_eff = min(k, len(unique))
-        if len(unique) > FISHER_JENKS_SAMPLE:
-            ranks = np.linspace(0, len(unique) - 1, FISHER_JENKS_SAMPLE).round().astype(int)
-            sample = unique[ranks]
-            notes.append(
-                f"Fisher-Jenks computed on {FISHER_JENKS_SAMPLE} evenly spaced order statistics "
-                f"of the {len(unique)} distinct values"
-            )
-        else:
-            sample = unique
-        edges = _fisher_jenks(np.sort(sample).astype("float64"), k_eff)
-        edges[-1] = x.max()
-        return edges
-    if scheme == "natural_breaks":
-        return _natural_breaks(x, min(k, len(unique)))
-    classes = {
-        "quantiles": lambda: mapclassify.Quantiles(x, k=k),
-        "equal_interval": lambda: mapclassify.EqualInterval(x, k=k),
-        "headtail_breaks": lambda: mapclassify.HeadTailBreaks(x),
-        "std_mean": lambda: mapclassify.StdMean(x, **kwds),
-        "box_plot": lambda: mapclassify.BoxPlot(x, **kwds),
-    }
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = classes[scheme]()
-    for w in caught:  # mapclassify warns when there are too few distinct values
-        notes.append(f"mapclassify: {w.message}")
-    return np.asarray(result.bins, dtype="float64")
+    return SCHEME_BINS[scheme](x, k, bins, notes, kwds)
 
 
 @dataclass(frozen=True, eq=False)

@@ -147,13 +147,29 @@ def _projected(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object) -> n
 def projected_bounds(
     geometry: gpd.GeoSeries, positions: np.ndarray, crs: object
 ) -> tuple[float, float, float, float]:
-    """Bounds of the selected rows once projected (cached with the projection)."""
+    """Bounds of the selected rows once projected (cached with the projection).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> g = gpd.GeoSeries([box(0, 0, 10, 10), box(10, 0, 30, 5)], crs=2154)
+    >>> projected_bounds(g, np.array([0, 1]), 2154)
+    (0.0, 0.0, 30.0, 10.0)
+    """
     geoms = _projected(geometry, positions, crs)
     return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
 
 
 def projected_boxes(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object) -> np.ndarray:
-    """Bounds ``(xmin, ymin, xmax, ymax)`` of each selected row once projected, shape (n, 4)."""
+    """Bounds ``(xmin, ymin, xmax, ymax)`` of each selected row once projected, shape (n, 4).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> g = gpd.GeoSeries([box(0, 0, 10, 10), box(10, 0, 30, 5)], crs=2154)
+    >>> projected_boxes(g, np.array([1]), 2154).tolist()
+    [[10.0, 0.0, 30.0, 5.0]]
+    """
     return shapely.bounds(_projected(geometry, positions, crs))
 
 

@@ -111,7 +111,16 @@ def france_groups(gdf: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
 
 
 def paris_positions(gdf: gpd.GeoDataFrame, positions: np.ndarray) -> np.ndarray:
-    """Positions (among ``positions``) of territories touching the Paris zoom box."""
+    """Positions (among ``positions``) of territories touching the Paris zoom box.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> g = gpd.GeoDataFrame(geometry=[box(2.3, 48.8, 2.4, 48.9), box(5.3, 43.2, 5.5, 43.4)],
+    ...                      crs=4326)
+    >>> paris_positions(g, np.array([0, 1])).tolist()
+    [0]
+    """
     bounds = shapely.bounds(np.asarray(gdf.geometry.values)[positions])
     box = PARIS_ZOOM_LONLAT
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):

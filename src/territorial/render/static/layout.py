@@ -38,7 +38,17 @@ TEXT_X = 0.03
 
 
 def wrap_text(fig: Figure, text: str, fontsize: float, *, width: float) -> str:
-    """Break ``text`` at spaces so that no line is wider than ``width`` (figure fraction)."""
+    """Break ``text`` at spaces so that no line is wider than ``width`` (figure fraction).
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> wrap_text(fig, "Densité de population des communes", 10, width=0.3)
+    'Densité de\\npopulation des\\ncommunes'
+    """
     renderer = fig.canvas.get_renderer()
     limit = width * fig.get_figwidth() * fig.dpi
     probe = fig.text(0, 0, "", fontsize=fontsize)
@@ -68,7 +78,19 @@ def add_texts(
     subtitle: str | None,
     source: str | None,
 ) -> dict[str, object]:
-    """Title and subtitle at the top left, source line at the bottom left."""
+    """Title and subtitle at the top left, source line at the bottom left.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> texts = add_texts(fig, get_theme(None), title="Densité", subtitle=None,
+    ...                   source="Source : INSEE")
+    >>> sorted(texts), texts["title"].get_text()
+    (['source', 'title'], 'Densité')
+    """
     out: dict[str, object] = {}
     if title:
         out["title"] = fig.text(
@@ -121,6 +143,21 @@ def class_legend(
 
     ``items`` are ``(label, colour)`` pairs; ``missing`` is ``(label, colour)`` drawn
     with the theme's hatching, last.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_axes((0, 0, 1, 1))
+    >>> _ = ax.set_xlim(0, 100_000), ax.set_ylim(0, 100_000)
+    >>> legend = class_legend(ax, [("0 – 10", "#ffffb2"), ("10 – 20", "#bd0026")],
+    ...                       get_theme(None), title="Taux",
+    ...                       missing=("Données manquantes", "#d9d9d9"))
+    >>> [t.get_text() for t in legend.get_texts()]
+    ['0 – 10', '10 – 20', 'Données manquantes']
+
     """
     handles = [Patch(facecolor=color, edgecolor="none", label=label) for label, color in items]
     if missing is not None:
@@ -188,6 +225,20 @@ def symbol_legend(
 
     The returned box carries ``texts`` (the value labels, largest first),
     ``radii`` (the circles' radii in points) and ``title_text`` (its title).
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_axes((0, 0, 1, 1))
+    >>> _ = ax.set_xlim(0, 100_000), ax.set_ylim(0, 100_000)
+    >>> box = symbol_legend(ax, [1000, 100], [20.0, 6.3], get_theme(None),
+    ...                     title="Habitants", lang="en", unit=None)
+    >>> [t.get_text() for t in box.texts], box.radii
+    (['1,000', '100'], [20.0, 6.3])
+
     """
     rmax = max(radii_pt)
     text_w = 70.0
@@ -264,7 +315,20 @@ def add_scale_bar(
     y: float = 0.035,
     units_per_m: float = 1.0,
 ) -> tuple[Rectangle, object]:
-    """A scale bar of a round length (about a fifth of the axes' width) in km."""
+    """A scale bar of a round length (about a fifth of the axes' width) in km.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_axes((0, 0, 1, 1))
+    >>> _ = ax.set_xlim(0, 100_000), ax.set_ylim(0, 100_000)
+    >>> bar, text = add_scale_bar(ax, get_theme(None), lang="en")
+    >>> bar.get_width(), text.get_text()
+    (20000.0, '20\\xa0km')
+    """
     x0, x1 = ax.get_xlim()
     width_m = (x1 - x0) / units_per_m
     length_m = nice_number(width_m / 5)
@@ -300,7 +364,19 @@ def add_scale_bar(
 
 
 def add_north_arrow(ax: Axes, theme: Theme, *, x: float = 0.96, y: float = 0.93) -> Polygon:
-    """A small north arrow (triangle and N) in axes fraction coordinates."""
+    """A small north arrow (triangle and N) in axes fraction coordinates.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_axes((0, 0, 1, 1))
+    >>> _ = ax.set_xlim(0, 100_000), ax.set_ylim(0, 100_000)
+    >>> add_north_arrow(ax, get_theme(None)).get_gid()
+    'territorial:north-arrow'
+    """
     size = 0.025
     tri = Polygon(
         [
@@ -345,6 +421,21 @@ def add_labels(
 
     ``occupied`` are window extents (legend, insets...) that labels must avoid too.
     Returns the kept text artists.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import FigureCanvasAgg
+    >>> from territorial.render.static.themes import get_theme
+    >>> fig = Figure(figsize=(4, 4), dpi=50)
+    >>> _ = FigureCanvasAgg(fig)
+    >>> ax = fig.add_axes((0, 0, 1, 1))
+    >>> _ = ax.set_xlim(0, 100_000), ax.set_ylim(0, 100_000)
+    >>> xy = np.array([[50_000.0, 50_000.0], [50_500.0, 50_000.0]])
+    >>> kept = add_labels(ax, xy, ["Lyon", "Villeurbanne"], get_theme(None),
+    ...                   renderer=fig.canvas.get_renderer())
+    >>> [t.get_text() for t in kept]  # the second would overlap the first
+    ['Lyon']
+
     """
     kept: list[object] = []
     boxes = [b for b in occupied if b is not None]
