@@ -89,3 +89,23 @@ def test_the_top_level_france_names_come_from_the_france_package():
 
     assert territorial.load_france is territorial.france.load_france
     assert territorial.FRANCE_LEVELS is territorial.france.FRANCE_LEVELS
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``territorial --help`` (and typer's parsing of any command) imports none of the data
+    libraries: each command imports what it uses when it runs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, territorial.cli; "
+        "print(sorted(m for m in ('pandas', 'geopandas', 'matplotlib', 'mapclassify', 'scipy', "
+        "'shapely', 'pyogrio', 'pyproj', 'rasterio', 'folium', 'territorial.france.data') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    top = subprocess.run(
+        [sys.executable, "-m", "territorial", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "territories" in top.stdout and "diagnose" in top.stdout

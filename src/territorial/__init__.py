@@ -11,18 +11,24 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from territorial import errors
-from territorial.io.points import read_points
-from territorial.io.tables import read_table
-from territorial.io.vector import read_territories
-from territorial.territories.custom import custom_territories
-from territorial.territories.hierarchy import children, parents
-from territorial.territories.join import CoverageReport, join_table
-from territorial.territories.lookup import find, lookup
-
-#: France names, imported from :mod:`territorial.france` on first access, so that the
+#: Public names and the module each comes from, imported on first access: ``import
+#: territorial`` stays light (the command line's ``--help`` needs none of them), and the
 #: generic packages (``import territorial.indicators``...) import without the France package.
-_FRANCE = ("FRANCE_LEVELS", "fetch_france", "load_france")
+_LAZY = {
+    "read_points": "territorial.io.points",
+    "read_table": "territorial.io.tables",
+    "read_territories": "territorial.io.vector",
+    "custom_territories": "territorial.territories.custom",
+    "children": "territorial.territories.hierarchy",
+    "parents": "territorial.territories.hierarchy",
+    "CoverageReport": "territorial.territories.join",
+    "join_table": "territorial.territories.join",
+    "find": "territorial.territories.lookup",
+    "lookup": "territorial.territories.lookup",
+    "FRANCE_LEVELS": "territorial.france",
+    "fetch_france": "territorial.france",
+    "load_france": "territorial.france",
+}
 
 __all__ = [
     "FRANCE_LEVELS",
@@ -44,10 +50,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in _FRANCE:
-        import territorial.france
+    if name == "errors":
+        import territorial.errors
 
-        value = getattr(territorial.france, name)
+        return territorial.errors
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,7 +28,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from territorial.france.data import fetch_france, load_france
 from territorial.france.levels import (
     FRANCE_DIAGNOSIS_LEVELS,
     FRANCE_INDICATOR_LEVELS,
@@ -40,6 +39,8 @@ from territorial.france.levels import (
 
 #: public name -> module that defines it, imported on first access
 _LAZY = {
+    "fetch_france": "territorial.france.data",
+    "load_france": "territorial.france.data",
     "compute_france": "territorial.france.indicators",
     "france_catalogue": "territorial.france.indicators",
     "diagnose_france": "territorial.france.diagnose",
