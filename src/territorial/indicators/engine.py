@@ -400,17 +400,20 @@ def compute(
     flags: dict[str, pd.Series] = {}
     parts: dict[str, pd.DataFrame] = {}
 
-    def total(cols: list[str]) -> pd.Series:
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = sums[cols].sum(axis=1, min_count=1)
-        _check_finite(out.rename(" + ".join(cols)))
-        return out
-
     unit_rows = numeric.reindex(unit_codes)
     group_codes = np.asarray(territory_codes.codes)  # position of each membership's territory
     in_territory = group_codes >= 0
     scope: dict[str, int] = {}
     partial_totals: dict[str, int] = {}
+
+    def summed(x: np.ndarray, known: np.ndarray) -> pd.Series:
+        """Each territory's sum of ``x`` over its member units where ``known``; NaN where
+        no member is known."""
+        n = len(territory_index)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflows are checked after
+            sums = np.bincount(group_codes[known], weights=x[known], minlength=n)
+        has_known = np.bincount(group_codes[known], minlength=n) > 0
+        return pd.Series(np.where(has_known, sums, np.nan), index=territory_index)
 
     def pooled(sid: str, first: list[str], second: list[str]) -> tuple[pd.Series, pd.Series]:
         """Sums of two operands over the member units where both are known (same scope).
@@ -426,13 +429,9 @@ def compute(
         left_out = int(((~np.isnan(a) | ~np.isnan(b)) & ~both & in_territory).sum())
         if left_out:
             scope[sid] = left_out
-        n = len(territory_index)
-        known = np.bincount(group_codes[both], minlength=n) > 0
 
         def by_territory(x: np.ndarray, cols: list[str]) -> pd.Series:
-            with np.errstate(over="ignore", invalid="ignore"):
-                sums = np.bincount(group_codes[both], weights=x[both], minlength=n)
-            out = pd.Series(np.where(known, sums, np.nan), index=territory_index)
+            out = summed(x, both)
             _check_finite(out.rename(" + ".join(cols)), f"The sum of {{}} (indicator {sid!r})")
             return out
 
@@ -443,25 +442,20 @@ def compute(
         cols = catalogue.columns_of(sid)
         kind = spec.kind
         if kind == "stock":
-            if len(cols["numerator"]) == 1:
-                value = total(cols["numerator"]).rename(sid)
-            else:  # a + b: per unit, known only where every column is (same scope)
-                with np.errstate(over="ignore", invalid="ignore"):
-                    unit_total = _operand(unit_rows, cols["numerator"])
-                known_unit = ~np.isnan(unit_total) & in_territory
-                n = len(territory_index)
-                with np.errstate(over="ignore", invalid="ignore"):
-                    summed = np.bincount(
-                        group_codes[known_unit], weights=unit_total[known_unit], minlength=n
-                    )
-                has_known = np.bincount(group_codes[known_unit], minlength=n) > 0
-                value = pd.Series(np.where(has_known, summed, np.nan), index=territory_index)
-                _check_finite(value.rename(" + ".join(cols["numerator"])))
-                value = value.rename(sid)
+            # a + b is known for a unit only where every column is (same scope)
+            with np.errstate(over="ignore", invalid="ignore"):
+                unit_total = _operand(unit_rows, cols["numerator"])
+            known_unit = ~np.isnan(unit_total) & in_territory
+            if len(cols["numerator"]) == 1:  # pandas' compensated sums of the territories
+                value = sums[cols["numerator"][0]].copy()
+            else:
+                value = summed(unit_total, known_unit)
+            _check_finite(value.rename(" + ".join(cols["numerator"])))
+            value = value.rename(sid)
             flag = pd.Series(False, index=territory_index)
             # members without a value inside a territory whose total the others make
             # (Mayotte's communes in France's population): said, never silent
-            member = np.isnan(_operand(unit_rows, cols["numerator"])) & in_territory
+            member = ~known_unit & in_territory
             total_known = value.notna().to_numpy()
             left_out = int((member & total_known[np.where(in_territory, group_codes, 0)]).sum())
             if left_out:

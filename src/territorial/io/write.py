@@ -22,48 +22,6 @@ WRITE_SUFFIXES = (".gpkg", ".geojson", ".parquet", ".fgb", ".csv", ".xlsx")
 GEOMETRY_SUFFIXES = (".gpkg", ".geojson", ".fgb")
 
 
-def check_write_suffix(
-    path: str | os.PathLike[str], *, argument: str = "path", geometry: bool = True
-) -> str:
-    """Check, before any long computation, that :func:`write_layer` can write ``path``.
-
-    Parameters
-    ----------
-    path
-        The output file.
-    argument
-        The name given in the error (e.g. ``"--output"`` for a command-line option).
-    geometry
-        Whether the data to write will have a geometry; without one, only
-        ``.csv``, ``.xlsx`` and ``.parquet`` are allowed.
-
-    Returns
-    -------
-    str
-        The lower-case suffix.
-
-    Raises
-    ------
-    UnsupportedFormatError
-        The suffix is not one :func:`write_layer` writes (for this data).
-
-    Examples
-    --------
-    >>> check_write_suffix("out/epci.GPKG")
-    '.gpkg'
-    >>> check_write_suffix("long.gpkg", geometry=False)
-    Traceback (most recent call last):
-    ...
-    territorial.errors.UnsupportedFormatError: path='long.gpkg' has an unsupported format. \
-Use a file ending in one of: .csv, .xlsx, .parquet.
-    """
-    suffix = Path(path).suffix.lower()
-    allowed = WRITE_SUFFIXES if geometry else (".csv", ".xlsx", ".parquet")
-    if suffix not in allowed:
-        raise UnsupportedFormatError(argument, path, allowed)
-    return suffix
-
-
 def metadata_path(path: str | os.PathLike[str]) -> Path:
     """Where :func:`write_layer` puts the metadata of a format that cannot hold a second table:
     ``epci.csv`` -> ``epci.metadata.csv`` (also for ``.geojson`` and ``.fgb``).
