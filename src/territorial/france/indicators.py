@@ -452,6 +452,12 @@ def compute_france(
             .rename_axis("code")
         )
         table.parts = {k: v.reindex(territories.index.astype(str)) for k, v in table.parts.items()}
+        if table.withheld is not None:
+            table.withheld = (
+                table.withheld.reindex(territories.index.astype(str), fill_value=False)
+                .astype(bool)
+                .rename_axis("code")
+            )
     table.report.update(report)
     table.report["level"] = level if isinstance(level, str) else "custom"
     return table

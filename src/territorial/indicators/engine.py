@@ -109,6 +109,10 @@ class IndicatorTable:
         The territories (name, population, geometry) when known.
     report
         What was matched, left out or missing.
+    withheld
+        Booleans of the same shape as ``values``: True where a value was withheld
+        because it rests on fewer persons or events than the indicator's
+        ``min_count`` (see :class:`~territorial.indicators.spec.IndicatorSpec`).
     """
 
     values: pd.DataFrame
@@ -117,6 +121,7 @@ class IndicatorTable:
     territories: pd.DataFrame | None = None
     report: dict[str, Any] = field(default_factory=dict)
     parts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    withheld: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def wide(self) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -367,7 +372,7 @@ def compute(
         spec = catalogue[sid]
         for operand, cols in catalogue.columns_of(sid).items():
             _check_columns(spec, operand, cols, components.columns)
-            if spec.kind not in ("gini", "theil", "median"):
+            if spec.kind not in ("gini", "theil", "median") or operand == "count":
                 needed.update(cols)
             if spec.kind == "stock":
                 summed.update(cols)
@@ -398,6 +403,7 @@ def compute(
 
     values: dict[str, pd.Series] = {}
     flags: dict[str, pd.Series] = {}
+    withheld: dict[str, pd.Series] = {}
     parts: dict[str, pd.DataFrame] = {}
 
     unit_rows = numeric.reindex(unit_codes)
@@ -497,8 +503,19 @@ def compute(
             flag = value.isna() & has_members
         else:  # pragma: no cover - the spec validation rejects unknown kinds
             raise AssertionError(kind)
-        values[sid] = value.reindex(territory_index).astype("float64")
-        _check_finite(values[sid].rename(sid), "The indicator {}")
+        value = value.reindex(territory_index).astype("float64")
+        _check_finite(value.rename(sid), "The indicator {}")
+        if spec.count is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                counted = _operand(unit_rows, cols["count"])
+            count = summed(counted, ~np.isnan(counted) & in_territory)
+            hidden = value.notna() & ~(count >= float(spec.min_count or 0))
+            withheld[sid] = hidden.astype(bool)
+            if hidden.any():
+                value = value.mask(hidden)
+        else:
+            withheld[sid] = pd.Series(False, index=territory_index)
+        values[sid] = value
         flags[sid] = flag.reindex(territory_index).fillna(False).astype(bool)
 
     frame = pd.DataFrame(values, index=territory_index, columns=ids)
@@ -506,6 +523,8 @@ def compute(
     flag_frame = pd.DataFrame(flags, index=territory_index, columns=ids)
     flag_frame.index.name = "code"
     report["flagged"] = {k: int(v.sum()) for k, v in flags.items() if v.any()}
+    withheld_frame = pd.DataFrame(withheld, index=territory_index, columns=ids).rename_axis("code")
+    report["withheld"] = {k: int(v.sum()) for k, v in withheld.items() if v.any()}
     report["partial_scope"] = scope
     report["partial_totals"] = partial_totals
     return IndicatorTable(
@@ -515,6 +534,7 @@ def compute(
         territories=territories,
         report=report,
         parts=parts,
+        withheld=withheld_frame,
     )
 
 

@@ -130,6 +130,14 @@ class IndicatorSpec:
         Where the data comes from, which year(s), and why the indicator matters.
     formula
         Human-readable formula; generated from the operands when empty.
+    count, min_count
+        Statistical confidentiality and robustness: ``count`` names the component
+        column(s) counting the persons or events the value rests on (``mayors``,
+        ``deaths_2018_2020``...), summed per territory like a stock; where that sum
+        is below ``min_count`` (or unknown), the value is withheld (missing, and
+        counted in ``IndicatorTable.withheld``). A figure about fewer than 5
+        persons is never published: give ``count`` to every indicator about
+        persons.
 
     Examples
     --------
@@ -162,6 +170,8 @@ class IndicatorSpec:
     why: str = ""
     formula: str = ""
     decimals: int | None = None
+    count: str | None = None
+    min_count: float | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -182,7 +192,7 @@ class IndicatorSpec:
         names = ("numerator", "denominator", "start", "end")
         if self.kind in ("gini", "theil") or (self.kind == "median" and not self.records):
             names = (*names, "column")
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return {n: getattr(self, n) for n in (*names, "count") if getattr(self, n) is not None}
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as a plain dict (for YAML, JSON or a metadata table)."""
@@ -270,7 +280,7 @@ def _check_choice(spec_id: object, key: str, value: object, allowed: Iterable[st
         _fail(spec_id, f"{key}={_short(value)} {known}. Use one of: {', '.join(allowed)}.")
 
 
-_EXPRESSIONS = ("numerator", "denominator", "start", "end")
+_EXPRESSIONS = ("numerator", "denominator", "start", "end", "count")
 _NAMES = ("column", "records", "where", "category")
 _TEXTS = ("source", "vintage", "why", "formula")
 
@@ -329,6 +339,18 @@ def _validate_types(spec: IndicatorSpec) -> None:
         )
     if spec.breakdown is not None:
         _check_breakdown(spec.id, spec.breakdown)
+    if (spec.count is None) != (spec.min_count is None):
+        _fail(
+            spec.id,
+            "count and min_count go together: count names the column of persons or events "
+            "the value rests on, min_count the fewest it takes (e.g. count: mayors, "
+            "min_count: 5).",
+        )
+    if spec.min_count is not None and not (_is_number(spec.min_count) and spec.min_count > 0):
+        _fail(
+            spec.id,
+            f"min_count={_short(spec.min_count)} must be a positive number (e.g. min_count: 5).",
+        )
     if not isinstance(spec.extra, Mapping):
         _fail(spec.id, f"extra={_short(spec.extra)} must be a mapping (e.g. extra={{}}).")
 
