@@ -28,7 +28,7 @@ def table():
     comp = pd.DataFrame(
         {"women": [1.0, 2.0, 5.0], "people": [3.0, 4.0, 9.0]}, index=["a", "b", "c"]
     )
-    ages = [30, 40, 50] + [20, 22, 24, 26] + list(range(60, 69))
+    ages = [30, 40, 50, 20, 22, 24, 26, *range(60, 69)]
     units = ["a"] * 3 + ["b"] * 4 + ["c"] * 9
     records = {"people": pd.DataFrame({"unit": units, "age": ages})}
     zoning = {"a": ["a"], "b": ["b"], "c": ["c"], "ab": ["a", "b"]}

@@ -164,7 +164,8 @@ def test_unknown_yaml_field():
     assert str(info.value) == (
         "catalogue (entry 1): indicator 'pop' has unknown fields 'colour'. Allowed fields: id, "
         "label, theme, unit, polarity, kind, numerator, denominator, scale, start, end, years, "
-        "column, records, where, breakdown, category, source, vintage, why, formula, decimals, count, min_count."
+        "column, records, where, breakdown, category, source, vintage, why, formula, decimals, "
+        "count, min_count."
     )
 
 
