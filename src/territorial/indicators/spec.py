@@ -59,6 +59,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "density": (("numerator",), ("denominator",)),
     "growth": (("start", "end", "years"), ()),
     "median": (("column",), ("records", "where")),
+    "unit_value": (("column",), ()),
     "gini": (("column",), ()),
     "theil": (("column",), ()),
     "location_quotient": (("breakdown", "category"), ()),
@@ -76,6 +77,7 @@ UNITS: tuple[str, ...] = (
     "hab.", "km²", "hab./km²", "%", "%/an", "communes", "ans", "h/semaine", "km", "nombre",
     "indice", "€", "€/hab.", "pour 1 000 hab.", "pour 10 000 hab.", "pour 100 000 hab.",
     "accidents", "tués", "établissements", "emplois", "logements", "ha", "m", "°C", "mm",
+    "pour 100 actifs occupés",
 )  # fmt: skip
 _PER = re.compile(r"^pour ([\d ]+) hab\.$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -123,6 +125,9 @@ class IndicatorSpec:
         ``density`` (per km²; the denominator defaults to ``area_km2``),
         ``growth`` (annualised growth rate in %/year between the sums ``start``
         and ``end`` over ``years``), ``median`` (median of member records),
+        ``unit_value`` (the value of a territory made of one unit, e.g. a commune's
+        median income: missing for a territory of several units, since a median or
+        a rate without its components is not a function of its members' values),
         ``gini``/``theil`` (concentration of member values), and
         ``location_quotient``, ``krugman``, ``hhi``, ``shannon`` (from a
         ``breakdown``: a tuple of component columns).
@@ -190,7 +195,9 @@ class IndicatorSpec:
     def operand_expressions(self) -> dict[str, str]:
         """The operands that are sums of component columns (name -> expression)."""
         names = ("numerator", "denominator", "start", "end")
-        if self.kind in ("gini", "theil") or (self.kind == "median" and not self.records):
+        if self.kind in ("gini", "theil", "unit_value") or (
+            self.kind == "median" and not self.records
+        ):
             names = (*names, "column")
         return {n: getattr(self, n) for n in (*names, "count") if getattr(self, n) is not None}
 
@@ -219,6 +226,8 @@ def _formula(spec: IndicatorSpec) -> str:
     if k == "median":
         where = f" where {spec.where}" if spec.where else ""
         return f"median of {spec.column} over {spec.records or 'member units'}{where}"
+    if k == "unit_value":
+        return f"{spec.column} of the territory's one unit (not aggregated)"
     if k in ("gini", "theil"):
         return f"{k.capitalize()} index of {spec.column} over member units"
     if k == "location_quotient":
