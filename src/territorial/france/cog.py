@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ __all__ = [
     "CodeConversion",
     "ConversionReport",
     "VintageMatch",
+    "conversion_hint",
     "convert_codes",
     "detect_vintage",
     "passage_table",
@@ -272,6 +274,38 @@ def detect_vintage(codes: Iterable[object]) -> VintageMatch:
     return VintageMatch(best=best[3], shares=shares, codes=len(distinct), tied=tied)
 
 
+def conversion_hint(codes: Iterable[object], unknown: int, *, lang: str = "en") -> str | None:
+    """A sentence suggesting a conversion, when ``codes`` match another vintage better.
+
+    ``unknown`` is the number of codes that are no commune of COG 2025 (as a join
+    found them). None when COG 2025 matches best, or when nothing is unknown.
+
+    Examples
+    --------
+    >>> print(conversion_hint(["01138", "01039", "02695", "01001"], 2))  # doctest: +ELLIPSIS
+    2 codes are not communes of COG 2025; this file matches COG 2021 on 100.0...% of its \
+codes: convert it with `territorial convert FILE --to 2025` (territorial.convert_codes)
+    >>> conversion_hint(["01138", "01001"], 0) is None
+    True
+    """
+    check_lang(lang)
+    if not unknown:
+        return None
+    match = detect_vintage(codes)
+    if match.best == TARGET_VINTAGE or match.share <= match.shares[TARGET_VINTAGE]:
+        return None
+    command = f"`territorial convert FILE --to {TARGET_VINTAGE}` (territorial.convert_codes)"
+    if lang == "fr":
+        return (
+            f"{format_number(unknown, lang=lang, decimals=0)} codes ne sont pas des communes "
+            f"du COG {TARGET_VINTAGE} ; {match.sentence(lang)} : convertissez-le avec {command}"
+        )
+    return (
+        f"{format_number(unknown, lang=lang, decimals=0)} codes are not communes of COG "
+        f"{TARGET_VINTAGE}; {match.sentence(lang)}: convert it with {command}"
+    )
+
+
 @dataclass(frozen=True)
 class ConversionReport:
     """What a conversion of commune codes did, row by row: nothing is silent.
@@ -313,6 +347,9 @@ class ConversionReport:
         For a year without a list of its own: code -> the year whose meaning was used.
     padded
         Codes given as numbers and written with 5 digits.
+    alternatives
+        When the vintage was detected: the other vintages that match as many codes
+        but would convert some of them otherwise -> how many codes.
     """
 
     vintage: int
@@ -333,6 +370,7 @@ class ConversionReport:
     non_additive_lost: dict[str, int] = field(default_factory=dict)
     readings: dict[str, int] = field(default_factory=dict)
     padded: int = 0
+    alternatives: dict[int, int] = field(default_factory=dict)
     target: int = TARGET_VINTAGE
 
     def lines(self, lang: str = "fr") -> list[str]:
@@ -351,7 +389,12 @@ class ConversionReport:
         """
         check_lang(lang)
         fr = lang == "fr"
-        n = functools.partial(format_number, lang=lang, decimals=0)
+
+        def n(count: int) -> str:
+            return format_number(count, lang=lang, decimals=0)
+
+        def q(count: int, one: str, many: str) -> str:
+            return f"{n(count)} {one if count == 1 else many}"
 
         def shown(items: Sequence[str]) -> str:
             text = ", ".join(items[:_SHOWN])
@@ -360,20 +403,38 @@ class ConversionReport:
                 text += f" (et {n(more)} autres)" if fr else f" (and {n(more)} more)"
             return text
 
-        how = ("détecté" if self.detected else "donné") if fr else (
-            "detected" if self.detected else "given")  # fmt: skip
-        out = [
-            f"codes communaux du COG {self.vintage} ({how}) convertis au COG {self.target} : "
-            f"{n(self.rows_read)} lignes lues, {n(self.rows_written)} écrites"
-            if fr
-            else f"commune codes of COG {self.vintage} ({how}) converted to COG {self.target}: "
-            f"{n(self.rows_read)} rows read, {n(self.rows_written)} written",
-            f"{_percent(self.share_matched, lang)} des codes sont des communes du COG "
-            f"{self.vintage}"
-            if fr
-            else f"{_percent(self.share_matched, lang)} of the codes are communes of COG "
-            f"{self.vintage}",
-        ]
+        out = []
+        if fr:
+            how = "détecté" if self.detected else "donné"
+            out.append(
+                f"codes communaux du COG {self.vintage} ({how}) convertis au COG {self.target} : "
+                f"{q(self.rows_read, 'ligne lue', 'lignes lues')}, "
+                f"{q(self.rows_written, 'écrite', 'écrites')}"
+            )
+            out.append(
+                f"{_percent(self.share_matched, lang)} des codes sont des communes du COG "
+                f"{self.vintage}"
+            )
+        else:
+            how = "detected" if self.detected else "given"
+            out.append(
+                f"commune codes of COG {self.vintage} ({how}) converted to COG {self.target}: "
+                f"{q(self.rows_read, 'row', 'rows')} read, {n(self.rows_written)} written"
+            )
+            out.append(
+                f"{_percent(self.share_matched, lang)} of the codes are communes of COG "
+                f"{self.vintage}"
+            )
+        if self.alternatives:
+            years = ", ".join(f"{y} ({k})" for y, k in self.alternatives.items())
+            out.append(
+                f"d'autres millésimes correspondent à autant de codes mais en convertiraient "
+                f"certains autrement (nombre de codes) : {years} ; donnez le millésime si le "
+                "fichier est de l'un d'eux"
+                if fr
+                else "other vintages match as many codes but would convert some differently "
+                f"(number of codes): {years}; give the vintage if the file is of one of them"
+            )
         if self.vintage in DERIVED_VINTAGES:
             out.append(
                 f"le COG {self.vintage} n'a pas de liste propre dans les sources : ses codes "
@@ -388,34 +449,32 @@ class ConversionReport:
                 )
         if self.padded:
             out.append(
-                f"{n(self.padded)} codes donnés comme nombres, écrits sur 5 chiffres"
+                f"{q(self.padded, 'code donné comme nombre, écrit', 'codes donnés comme nombres, écrits')} sur 5 chiffres"  # noqa: E501
                 if fr
-                else f"{n(self.padded)} codes given as numbers, written with 5 digits"
+                else f"{q(self.padded, 'code', 'codes')} given as numbers, written with 5 digits"
             )
         recoded = [f"{a} → {b}" for a, b in sorted(self.recoded.items())]
         out.append(
-            f"{n(self.unchanged)} codes inchangés, {n(len(recoded))} recodés"
+            f"{q(self.unchanged, 'code inchangé', 'codes inchangés')}, "
+            f"{q(len(recoded), 'recodé', 'recodés')}"
             if fr
-            else f"{n(self.unchanged)} codes unchanged, {n(len(recoded))} recoded"
+            else f"{q(self.unchanged, 'code', 'codes')} unchanged, {n(len(recoded))} recoded"
         )
         if recoded:
             out[-1] += f" ({shown(recoded)})"
         if self.merged:
             merged = [f"{t} ({k})" for t, k in sorted(self.merged.items())]
-            sources = sum(self.merged.values())
             one = len(merged) == 1
-            if fr:
-                out.append(
-                    f"{n(len(merged))} commune{'' if one else 's'} du COG {self.target} "
-                    f"réuni{'t' if one else 'ssent'} plusieurs communes ({n(sources)} en tout, "
-                    f"sommées) : {shown(merged)}"
-                )
-            else:
-                out.append(
-                    f"{n(len(merged))} commune{'' if one else 's'} of COG {self.target} "
-                    f"receive{'s' if one else ''} several communes ({n(sources)} in all, "
-                    f"summed): {shown(merged)}"
-                )
+            sources = sum(self.merged.values())
+            out.append(
+                f"{q(len(merged), 'commune', 'communes')} du COG {self.target} "
+                f"réuni{'t' if one else 'ssent'} plusieurs communes ({n(sources)} en tout, "
+                f"sommées) : {shown(merged)}"
+                if fr
+                else f"{q(len(merged), 'commune', 'communes')} of COG {self.target} "
+                f"receive{'s' if one else ''} several communes ({n(sources)} in all, "
+                f"summed): {shown(merged)}"
+            )
         for code, targets in sorted(self.split.items()):
             parts = ", ".join(
                 f"{t} {format_number(w, lang=lang, decimals=3)}" for t, w in targets.items()
@@ -427,34 +486,38 @@ class ConversionReport:
             )
         for city, (what, count) in sorted(self.arrondissements.items()):
             name = CITIES.get(city, city)
+            arr = q(count, "arrondissement", "arrondissements")
             if what == "dropped":
                 out.append(
-                    f"{n(count)} arrondissements de {name} écartés : la table a aussi {city}, "
-                    "qu'ils compteraient deux fois"
+                    f"{arr} de {name} écarté{'' if count == 1 else 's'} : la table a aussi "
+                    f"{city}, qu'ils compteraient deux fois"
                     if fr
-                    else f"{n(count)} arrondissements of {name} dropped: the table also has "
-                    f"{city}, which they would count twice"
+                    else f"{arr} of {name} dropped: the table also has {city}, which they "
+                    "would count twice"
                 )
             else:
                 out.append(
-                    f"{n(count)} arrondissements de {name} sommés en {city}"
+                    f"{arr} de {name} sommé{'' if count == 1 else 's'} en {city}"
                     if fr
-                    else f"{n(count)} arrondissements of {name} summed into {city}"
+                    else f"{arr} of {name} summed into {city}"
                 )
         if self.unknown:
             other = len(self.unknown_other_vintages)
+            k = len(self.unknown)
             line = (
-                f"{n(len(self.unknown))} codes qui ne sont pas des communes du COG "
-                f"{self.vintage}, écartés : {shown(list(self.unknown))}"
+                f"{q(k, 'code qui n’est pas une commune', 'codes qui ne sont pas des communes')} "
+                f"du COG {self.vintage}, écarté{'' if k == 1 else 's'} : "
+                f"{shown(list(self.unknown))}"
                 if fr
-                else f"{n(len(self.unknown))} codes that are no communes of COG {self.vintage}, "
-                f"dropped: {shown(list(self.unknown))}"
+                else f"{q(k, 'code that is no commune', 'codes that are no communes')} of COG "
+                f"{self.vintage}, dropped: {shown(list(self.unknown))}"
             )
             if other:
                 line += (
-                    f" ; {n(other)} sont des communes d'un autre millésime"
+                    f" ; dont {n(other)} commune{'' if other == 1 else 's'} d'un autre millésime"
                     if fr
-                    else f"; {n(other)} are communes of another vintage"
+                    else f"; {n(other)} of them {'is a commune' if other == 1 else 'are communes'}"
+                    " of another vintage"
                 )
             out.append(line)
         if self.stocks:
@@ -465,23 +528,24 @@ class ConversionReport:
                  else "non-additive (kept where a code maps one to one): ")
                 + ", ".join(self.non_additive)
             )  # fmt: skip
-        for column, count in self.stocks_missing.items():
-            if count:
-                out.append(
-                    f"{column} : {n(count)} communes sans valeur (une de leurs sources n'en a pas)"
-                    if fr
-                    else f"{column}: {n(count)} communes without a value (one of their sources "
-                    "has none)"
-                )
-        for column, count in self.non_additive_lost.items():
-            if count:
-                out.append(
-                    f"{column} : {n(count)} valeurs manquantes (communes réunies ou divisées, "
-                    "marquées dans flags)"
-                    if fr
-                    else f"{column}: {n(count)} values set missing (communes merged or split, "
-                    "marked in flags)"
-                )
+        stocks_missing = [f"{c} {n(k)}" for c, k in self.stocks_missing.items() if k]
+        if stocks_missing:
+            out.append(
+                "communes laissées sans valeur (une commune source n'en avait pas) : "
+                if fr
+                else "communes left without a value (a source commune had none): "
+            )
+            out[-1] += shown(stocks_missing)
+        lost = [f"{c} {n(k)}" for c, k in self.non_additive_lost.items() if k]
+        if lost:
+            out.append(
+                "valeurs non additives mises à manquant (communes réunies ou divisées, "
+                "marquées dans flags) : "
+                if fr
+                else "non-additive values set missing (communes merged or split, marked in "
+                "flags): "
+            )
+            out[-1] += shown(lost)
         return out
 
     def __str__(self) -> str:
@@ -516,6 +580,7 @@ class ConversionReport:
             "non_additive_lost": dict(self.non_additive_lost),
             "readings": dict(self.readings),
             "padded": self.padded,
+            "alternatives": {str(k): v for k, v in self.alternatives.items()},
         }
 
 
@@ -705,7 +770,31 @@ def convert_codes(
             )  # fmt: skip
     else:
         vintage, detected = _check_vintage(vintage), False
-    return _convert(data, codes, vintage, detected, stocks, non_additive, padded)
+    result = _convert(data, codes, vintage, detected, stocks, non_additive, padded)
+    if detected and match.tied:
+        alternatives = {y: _differences(codes, vintage, y) for y in match.tied}
+        alternatives = {y: k for y, k in alternatives.items() if k}
+        if alternatives:
+            report = dataclasses.replace(result.report, alternatives=alternatives)
+            result = dataclasses.replace(result, report=report)
+    return result
+
+
+def _differences(codes: pd.Series, vintage: int, other: int) -> int:
+    """How many of ``codes`` convert otherwise in ``other`` than in ``vintage``."""
+    p = _passage()
+    ids = p.universe.get_indexer(pd.Index(codes.to_numpy(dtype=object), dtype=object))
+    present = np.zeros(len(p.universe), dtype=bool)
+    present[ids[ids >= 0]] = True
+    a, b = (_vintage(v)[0] for v in (vintage, other))
+    a, b = a[present[p.code[a]]], b[present[p.code[b]]]
+    only = np.setxor1d(a, b)
+    if not len(only):
+        return 0
+    key = {r: (p.code[r], p.target[r], p.weight[r]) for r in only}
+    in_a = {key[r] for r in np.intersect1d(only, a)}
+    in_b = {key[r] for r in np.intersect1d(only, b)}
+    return len({k[0] for k in in_a ^ in_b})
 
 
 def _convert(
