@@ -26,6 +26,7 @@ _LAZY = {
     "find": "territorial.territories.lookup",
     "lookup": "territorial.territories.lookup",
     "FRANCE_LEVELS": "territorial.france",
+    "convert_codes": "territorial.france.cog",
     "fetch_france": "territorial.france",
     "load_france": "territorial.france",
 }
@@ -35,6 +36,7 @@ __all__ = [
     "CoverageReport",
     "__version__",
     "children",
+    "convert_codes",
     "custom_territories",
     "errors",
     "fetch_france",

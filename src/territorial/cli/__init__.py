@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.diagnose",
     "territorial.cli.maps",
     "territorial.cli.web",
+    "territorial.cli.convert",
 )
 
 for _name in COMMAND_MODULES:

@@ -11,7 +11,9 @@ know nothing of France and never import this package; it builds on them:
   tables behind the commune components and the derived tables computed from them;
 - :mod:`~territorial.france.accidents`: the optional road-accident data;
 - :mod:`~territorial.france.indicators`: the France catalogue and :func:`compute_france`;
-- :mod:`~territorial.france.diagnose`: :func:`diagnose_france` and the France profiles.
+- :mod:`~territorial.france.diagnose`: :func:`diagnose_france` and the France profiles;
+- :mod:`~territorial.france.cog`: commune codes of COG 2013..2025 converted to the
+  built-in COG 2025 (:func:`convert_codes`, :func:`detect_vintage`).
 
 The loaders are imported with the package; the indicator and diagnosis entry points
 are imported on first use, so that loading territories stays light.
@@ -42,6 +44,8 @@ _LAZY = {
     "fetch_france": "territorial.france.data",
     "load_france": "territorial.france.data",
     "compute_france": "territorial.france.indicators",
+    "convert_codes": "territorial.france.cog",
+    "detect_vintage": "territorial.france.cog",
     "france_catalogue": "territorial.france.indicators",
     "diagnose_france": "territorial.france.diagnose",
     "france_diagnosis_set": "territorial.france.diagnose",
@@ -56,6 +60,8 @@ __all__ = [
     "LEVELS",
     "FranceLevel",
     "compute_france",
+    "convert_codes",
+    "detect_vintage",
     "diagnose_france",
     "fetch_france",
     "france_catalogue",

@@ -204,12 +204,19 @@ def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.D
         )  # fmt: skip
     joined, coverage = join_table(comp, components)
     joined.attrs = dict(comp.attrs)  # the coverage goes to the report, as plain data
+    lines = coverage.lines()
+    if coverage.unknown_codes:  # codes of another year of the COG: say how to convert them
+        from territorial.france.cog import conversion_hint
+
+        hint = conversion_hint(components.index.astype(str), len(coverage.unknown_codes))
+        if hint:
+            lines.append(f"hint: {hint}")
     return joined, {
         "table_rows": coverage.table_rows,
         "matched": coverage.matched,
         "unknown_codes": list(coverage.unknown_codes),
         "communes_without_data": len(coverage.missing_territories),
-        "lines": coverage.lines(),
+        "lines": lines,
     }
 
 
