@@ -63,8 +63,8 @@ SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
 #: the levels table (same tuple), one import path and the unused PARENT_COLUMNS removed)
 RECORDED: dict[str, tuple[int, str]] = {
     "CACHE_FORMAT": (
-        8,
-        "0e0856b1aa37da04d6c59a037f58e7b0917a190d7be45bf28a5289ad79ad36b4",
+        9,
+        "460990a9d48fe8000b343ee173fdd1c13335261be0857fe061aca11bec721f0d",
     ),
     "COMPONENTS_FORMAT": (
         6,
@@ -74,7 +74,10 @@ RECORDED: dict[str, tuple[int, str]] = {
         3,
         "795bd608de4031083651080c23b1ccc2b2ba0255503bcd66d0e5a735f87e0aad",
     ),
-    "INSEE_FORMAT": (1, "to be recorded"),
+    "INSEE_FORMAT": (
+        1,
+        "e46be103f5692373a62a0d6e66bb4ae5037ba72a48b8605f490d5245a3874a7b",
+    ),
     "ACCIDENT_POINTS_FORMAT": (
         2,
         "a0200298319911d6589174cc82efc112936953cceab97d9f93d1f9ee1bfb3250",

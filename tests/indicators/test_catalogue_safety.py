@@ -297,7 +297,8 @@ QUOTE_BOOL = "(YAML reads yes, no, on, off, true and false unquoted as true/fals
         ({"theme": "{a: 1}"}, "theme={'a': 1} is not known. Use one of: demography, economy, "
          "society, environment, public_services, governance, safety."),
         ({"kind": "[stock]"}, "kind=['stock'] is not known. Use one of: stock, ratio, share, "
-         "density, growth, median, gini, theil, location_quotient, krugman, hhi, shannon."),
+         "density, growth, median, unit_value, gini, theil, location_quotient, krugman, hhi, "
+         "shannon."),
         ({"id": 12}, "id must be lower case letters, digits and '_' (e.g. 'density')."),
         # decimals: a whole number, not a bool, a float or a text
         ({"decimals": 1.5}, "decimals=1.5 must be a whole number from 0 to 10 (e.g. "
@@ -526,4 +527,4 @@ def test_built_in_catalogue_is_far_within_the_limits():
 
     text = catalogue_text()
     assert len(text) < MAX_YAML_CHARS / 50
-    assert len(load_catalogue(text)) == 26
+    assert len(load_catalogue(text)) == 59

@@ -30,9 +30,9 @@ def test_indicators_csv_and_pick(app, tmp_path):
     df = pd.read_csv(out, dtype={"code": str}).set_index("code")
     assert list(df.columns) == ["name", "population", "density", "women_councillors_share"]
     assert len(df) == 101 and df.loc["2A", "name"] == "Corse-du-Sud"
-    # Mayotte's 17 communes and Les Hauts-Talican have an area but no population
+    # the four communes without geometry have a population but no area
     assert (
-        "density: 18 communes left out of numerator and denominator (one of the two unknown)"
+        "density: 4 communes left out of numerator and denominator (one of the two unknown)"
         in " ".join(result.output.split())
     )
 
@@ -57,7 +57,7 @@ def test_user_catalogue_and_table(app, tmp_path):
     assert result.exit_code == 0, result.output
     tidy = pd.read_parquet(out)
     row = tidy[tidy.index == "01004"].iloc[0]
-    assert row["value"] == pytest.approx(10 / 14035 * 10000)
+    assert row["value"] == pytest.approx(10 / 15934 * 10000)
     assert row["unit"] == "pour 10 000 hab."
     # the row whose code is not a commune is reported, not dropped silently
     output = " ".join(result.output.split())
@@ -156,7 +156,7 @@ def test_flagged_values_are_reported_with_their_reason(app, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = [" ".join(line.split()) for line in result.output.splitlines()]
-    assert "gini_commune_population: 2 territories undefined (fewer than two members with " in (
+    assert "gini_commune_population: 1 territories undefined (fewer than two members with " in (
         " ".join(lines)
     )
     assert "median_townhall_hours: 1 territories undefined (no member value (missing data))" in (
@@ -165,7 +165,7 @@ def test_flagged_values_are_reported_with_their_reason(app, tmp_path):
     assert not any("division by zero" in line for line in lines)
     # density is never undefined: its only line is about the communes left out of both sums
     assert [line for line in lines if line.startswith("density:")] == [
-        "density: 18 communes left out of numerator and denominator (one of the two unknown)"
+        "density: 4 communes left out of numerator and denominator (one of the two unknown)"
     ]
 
 
@@ -196,7 +196,7 @@ def test_code_option_picks_the_code_column(app, tmp_path):
     result = CliRunner().invoke(app, [*args, "--code", "commune_id"])
     assert result.exit_code == 0, result.output
     df = pd.read_csv(out, dtype={"code": str}).set_index("code")
-    assert df.loc["01004", "doctors_rate"] == pytest.approx(10 / 14035 * 10000)
+    assert df.loc["01004", "doctors_rate"] == pytest.approx(10 / 15934 * 10000)
     result = CliRunner().invoke(app, [*args, "--code", "insee"])
     assert result.exit_code == 2
     assert " ".join(result.output.split()) == (

@@ -1,7 +1,9 @@
 """Edge cases a user would see: missing stocks, falling references.
 
-- Mayotte has no population in the source: its population (a stock) stays missing at
-  every level, never 0, and the totals of the levels above leave it out (real data).
+- Mayotte's population is its 2017 figure (the latest in the official list) at every
+  level; the four communes without geometry have a population but no area: they count in
+  every total, and the density pools both sums over the communes where both are known
+  (real data). Missing stocks stay missing, never 0 (synthetic, in test_engine).
 - A falling rate as reference (negative growth): the relative gap is taken to the size
   of the reference, so a territory falling less than its falling reference is above it,
   and the strength rule sees it (synthetic values, expected results worked out by hand).
@@ -34,24 +36,26 @@ def population():
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("level", ["commune", "epci", "departement", "region"])
-def test_mayotte_population_is_missing_at_every_level(communes, population, level):
+def test_mayotte_population_is_its_2017_figure_at_every_level(communes, population, level):
+    from territorial.france.insee import read_extract
+
     values = population[level].values
     mayotte = communes[communes["departement"] == "976"]
-    assert len(mayotte) == 17 and mayotte["population"].isna().all()
+    legal = read_extract("populations_legales.csv.gz")
+    legal = legal[(legal["vintage"] == "2023") & legal["code"].str.startswith("976")]
+    expected = legal.set_index("code")["population"].astype(float)
+    assert len(mayotte) == 17 and mayotte["population"].equals(expected.reindex(mayotte.index))
     if level == "commune":
         codes = list(mayotte.index)
+        assert values.loc[codes, "population"].tolist() == expected.loc[codes].tolist()
     elif level == "epci":
         codes = sorted(mayotte["epci"].dropna().unique())
         assert len(codes) == 5
     else:
         codes = [MAYOTTE[level]]
-    assert values.loc[codes, "population"].isna().all(), values.loc[codes, "population"]
-    assert values.loc[codes, "density"].isna().all()
-    # the area is known: only the population is missing
-    assert (values.loc[codes, "area"] > 0).all()
-    if level == "commune":  # as in the source: missing stays missing, 0 stays 0
-        known = communes["population"].reindex(values.index)
-        pd.testing.assert_series_equal(values["population"], known, check_names=False)
+        assert values.loc[codes[0], "population"] == expected.sum() == 256_518
+    assert (values.loc[codes, "density"] > 0).all() and (values.loc[codes, "area"] > 0).all()
+    if level == "commune":  # as in the source: 0 stays 0
         # the villages destroyed in 1916 near Verdun have no inhabitant: real zeros
         assert set(values.index[values["population"] == 0]) == set(
             communes.index[communes["population"] == 0]
@@ -61,36 +65,37 @@ def test_mayotte_population_is_missing_at_every_level(communes, population, leve
 
 
 @pytest.mark.realdata
-def test_france_population_leaves_out_the_communes_without_one(communes, population):
-    """France's total is the sum of the known communes; Mayotte's 17 and Les Hauts-Talican
-    (60694, created after the census) are left out, and so is their area from the density."""
-    known = communes["population"].notna()
-    assert set(communes.index[~known]) == {f"976{i:02d}" for i in range(1, 18)} | {"60694"}
+def test_france_population_counts_the_communes_without_geometry(communes, population):
+    """France's total is every commune's, the four without geometry included; their area
+    is unknown, so the density leaves them out of both sums, and says so."""
+    from territorial.france.insee import read_extract
+
+    legal = read_extract("populations_legales.csv.gz")
+    legal = legal[(legal["vintage"] == "2023") & (legal["type"] == "COM")]
     france = population["france"]
     total = float(france.values.loc["FR", "population"])
-    assert total == pytest.approx(float(communes.loc[known, "population"].sum()), rel=1e-12)
-    assert total == pytest.approx(66_525_404)
-    # the density is pooled over the communes where both are known, and says so
-    expected = communes.loc[known, "population"].sum() / communes.loc[known, "area_km2"].sum()
+    assert total == legal["population"].astype(int).sum()
+    assert total - communes["population"].sum() == 731  # 15031, 15035, 15047, 15171
+    expected = communes["population"].sum() / communes["area_km2"].sum()
     assert float(france.values.loc["FR", "density"]) == pytest.approx(expected, rel=1e-12)
-    assert france.report["partial_scope"] == {"density": 18}
+    assert france.report["partial_scope"] == {"density": 4}
     # the area is the whole of France, Mayotte included
     assert float(france.values.loc["FR", "area"]) == pytest.approx(
         communes["area_km2"].sum(), rel=1e-9
     )
-    # the Oise's total leaves out its commune without population, like France's
-    oise = communes[communes["departement"] == "60"]
-    assert float(population["departement"].values.loc["60", "population"]) == pytest.approx(
-        float(oise["population"].sum(min_count=1))
+    # the Cantal's total counts its four communes without geometry, like France's
+    cantal = communes[communes["departement"] == "15"]
+    assert float(population["departement"].values.loc["15", "population"]) == pytest.approx(
+        float(cantal["population"].sum()) + 731
     )
 
 
 @pytest.mark.realdata
 def test_the_report_says_which_stock_totals_leave_out_members(population):
-    # Mayotte's 17 communes and 60694 (no population in the data) inside France's total
-    assert population["france"].report["partial_totals"] == {"population": 18}
-    # Mayotte's département has no known commune: its total is missing, not partial
-    assert population["departement"].report["partial_totals"] == {"population": 1}
+    # every commune has a population now; the four without geometry have no area, which
+    # France's and the Cantal's areas leave out, and the report says so
+    assert population["france"].report["partial_totals"] == {"area": 4}
+    assert population["departement"].report["partial_totals"] == {"area": 4}
 
 
 # ---- falling references (synthetic) --------------------------------------------------

@@ -126,7 +126,7 @@ def test_spec_validation_messages(kw, message):
         spec(**kw)
     if message.endswith("Use one of: "):
         assert str(info.value).startswith(message)
-        assert str(info.value).endswith("°C, mm.")
+        assert str(info.value).endswith("°C, mm, pour 100 actifs occupés.")
     else:
         assert str(info.value) == message
 

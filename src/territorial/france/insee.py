@@ -149,7 +149,7 @@ def read_extract(name: str) -> pd.DataFrame:
     if digest != entry["sha256"]:
         raise DataIntegrityError(
             f"The shipped extract {name} is damaged (sha256 {digest[:12]}..., expected "
-            f"{entry['sha256'][:12]}...): reinstall territorial (pip install --force-reinstall)."
+            f"{entry['sha256'][:12]}...): reinstall the territorial package."
         )
     return pd.read_csv(
         io.BytesIO(gzip.decompress(data)), sep=";", dtype=str, keep_default_na=False
@@ -192,7 +192,7 @@ def comparateur_components() -> tuple[pd.DataFrame, dict]:
     --------
     >>> comp, report = comparateur_components()
     >>> round(comp.loc["48095", "census_population_2018"])  # Mende
-    12255
+    12227
     """
     raw = read_extract("insee_comparateur.csv.gz").set_index("CODGEO")
     values, missing = _numbers(raw, _COMPARATEUR)

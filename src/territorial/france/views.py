@@ -26,7 +26,7 @@ def france_map_values(level: str, columns: list[str]) -> gpd.GeoDataFrame:
     --------
     >>> gdf = france_map_values("region", ["density"])
     >>> gdf.crs.to_epsg(), round(gdf.loc["11", "density"])
-    (4326, 1009)
+    (4326, 1033)
     """
     from territorial.france.indicators import compute_france
 
@@ -39,7 +39,7 @@ def france_reference(column: str) -> float:
     Examples
     --------
     >>> round(france_reference("density"), 1)
-    104.5
+    107.3
     """
     from territorial.france.indicators import compute_france
 

@@ -41,6 +41,7 @@ FLAG_REASONS: dict[str, str] = {
     "density": "zero denominator",
     "growth": "zero start value",
     "median": "no member value (missing data)",
+    "unit_value": "no value of its own (secret or not given by the source)",
     "gini": "fewer than two members with data, or a zero total",
     "theil": "fewer than two members with data, or a zero total",
     "location_quotient": "missing or zero breakdown total",

@@ -264,11 +264,10 @@ def test_k_and_scheme_give_mapclassify_classes(tmp_path, scheme, k, reference):
     valid = values.notna().to_numpy()
     expected = getattr(mapclassify, reference)(values[valid].to_numpy(), k=k)
     classes = np.array([ord(ch) - 48 for ch in layer["classes"]])
-    assert (classes[~valid] == -3).all()  # '-': missing (Mayotte)
+    assert valid.all()  # every département has a density (Mayotte: its 2017 population)
     assert classes[valid].tolist() == expected.yb.tolist()
     assert len(layer["colors"]) == k
-    assert len(layer["legend"]) == k + 1  # the classes, then the missing values
-    assert layer["legend"][-1] == ["Données manquantes", "#d9d9d9"]
+    assert len(layer["legend"]) == k  # the classes; no missing-value entry without one
     for (label, _), bound in zip(layer["legend"][:k], expected.bins, strict=True):
         shown, decimals = _upper_bound(label)
         assert abs(shown - bound) <= 0.5 * 10.0**-decimals + 1e-9, (label, bound)
@@ -287,12 +286,12 @@ def test_each_option_changes_the_page(tmp_path):
     assert base["peers"]["column"] == "region"
     assert "diagnosis" not in base and "basemap" not in base
     assert leaflet_js()[:2000] in base_html
-    assert "note: density: 1 missing values" in output  # Mayotte
+    assert "missing values" not in output  # every département has a density
 
     _, en, en_html = _run(tmp_path, "density", "--lang", "en")
     assert (en["lang"], en["texts"]["rank"]) == ("en", "rank")
     assert en["layers"][0]["label"] == "Population density"
-    assert en["layers"][0]["legend"][-1][0] == "No data"
+    assert "19,990" in en["layers"][0]["legend"][-1][0]  # English thousands separator
     assert "<title>Population density (départements)</title>" in en_html
 
     _, titled, titled_html = _run(tmp_path, "density", "--title", "Densités & co")
