@@ -91,9 +91,6 @@ def build_maps() -> list[tuple[str, object]]:
          "Recensement 2018, par commune, classes en quantiles", CENSUS_SOURCE),
         ("communes_vacancy", "vacancy_rate", "Taux de logements vacants",
          "Recensement 2018, par commune, classes en quantiles", CENSUS_SOURCE),
-        ("communes_population_growth", "population_growth",
-         "Évolution annuelle de la population", "2017-2023, en % par an, par commune",
-         GROWTH_SOURCE),
         ("communes_median_income", "median_income", "Niveau de vie médian",
          "Revenus 2021, en euros, par commune (communes sans valeur : secret ou fusion)",
          INCOME_SOURCE),
@@ -105,6 +102,16 @@ def build_maps() -> list[tuple[str, object]]:
                 title=title, subtitle=subtitle, source=source,
             ),
         ))  # fmt: skip
+
+    maps.append((
+        "communes_population_growth",
+        map_territories(
+            stakes, "population_growth", kind="gap", reference=0.0, k=6, base=deps,
+            paris_zoom=True, title="Évolution annuelle de la population",
+            subtitle="2017-2023, en % par an, par commune ; en bleu les communes qui perdent "
+            "des habitants", source=GROWTH_SOURCE,
+        ),
+    ))  # fmt: skip
 
     epci = load_france("epci", progress=False)
     names = {
