@@ -370,6 +370,33 @@ def _memo_key(level: object, ids: list[str] | None, cache: object) -> tuple | No
     return (level, tuple(ids) if ids is not None else None, str(folder), stamp, acc_stamp)
 
 
+def _stored_table(level: str, ids: list[str] | None, cache: object) -> IndicatorTable | None:
+    """The table as stored by an earlier process (see :mod:`territorial.france.tablecache`)."""
+    from territorial.france import tablecache
+    from territorial.france.data import load_france
+
+    if level not in FRANCE_INDICATOR_LEVELS:
+        return None  # the computation raises the error naming the level
+    stored = tablecache.read_table(tablecache.table_key(level, ids, cache), cache)
+    if stored is None:
+        return None
+    values = stored["values"]
+    catalogue = france_catalogue().select(list(values.columns))
+    if level == "france":
+        territories = _france_territory(load_france("region", cache=cache, progress=False))
+    else:
+        territories = load_france(level, cache=cache, progress=False)
+    return IndicatorTable(
+        values=values,
+        flags=stored["flags"].astype(bool),
+        catalogue=catalogue,
+        territories=territories,
+        report=stored["report"],
+        parts=stored["parts"],
+        withheld=stored["withheld"].astype(bool),
+    )
+
+
 def _copy_table(table: IndicatorTable) -> IndicatorTable:
     import copy
 
@@ -448,10 +475,18 @@ def compute_france(
         key = _memo_key(level, ids, cache)
         if key is not None and key in _TABLES:
             return _copy_table(_TABLES[key])
-    table = _compute_france(
-        level, indicators=ids, cache=cache, catalogue=catalogue, components=components,
-        layers=layers,
-    )  # fmt: skip
+    table = None
+    if key is not None:
+        table = _stored_table(level, ids, cache)
+    if table is None:
+        table = _compute_france(
+            level, indicators=ids, cache=cache, catalogue=catalogue, components=components,
+            layers=layers,
+        )  # fmt: skip
+        if key is not None:
+            from territorial.france import tablecache
+
+            tablecache.write_table(tablecache.table_key(level, ids, cache), table, cache)
     if key is not None:
         while len(_TABLES) >= _TABLES_KEPT:
             _TABLES.pop(next(iter(_TABLES)))

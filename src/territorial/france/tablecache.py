@@ -1,0 +1,188 @@
+"""Cached tables of the built-in catalogue on the built-in data, across processes.
+
+The diagnosis of one territory needs its level and every reference level computed from
+the commune components, about 3 s a level; a second ``territorial diagnose`` of the same
+level reads them back in a fraction of a second. A table is stored under a key made of
+everything it depends on: the level and the indicators asked for, the catalogue's text,
+the toolkit's code (the source of the ``indicators`` and ``france`` packages), and every
+cached input file (name, size and modification time of the files of the cache folder,
+so a ``territorial fetch`` or a rebuilt cache gives a new key). Every file is written
+atomically, listed with its sha256 in a manifest written last, and verified when read;
+a table that fails is recomputed (with a one-line notice) and written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
+from territorial.io.cache import (
+    cache_dir,
+    check_cached_bytes,
+    read_manifest,
+    rebuild_notice,
+    write_manifest,
+)
+
+__all__ = ["TABLES_FORMAT", "read_table", "table_key", "write_table"]
+
+#: Bump when the stored form of a table changes.
+TABLES_FORMAT = 1
+#: Tables kept; the oldest are removed beyond this number.
+KEPT = 64
+_FRAMES = ("values", "flags", "withheld", "parts")
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """sha256 of the source of the packages that compute a table (and of the catalogue)."""
+    digest = hashlib.sha256()
+    for package in ("territorial.indicators", "territorial.france"):
+        root = resources.files(package)
+        for entry in sorted(root.iterdir(), key=lambda p: p.name):
+            if entry.name.endswith((".py", ".yaml", ".json")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _inputs_fingerprint(folder: Path) -> str:
+    """Name, size and modification time of every cached input file (tables excluded)."""
+    digest = hashlib.sha256()
+    tables = folder / f"tables-v{TABLES_FORMAT}"
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and tables not in path.parents and ".tmp" not in path.name:
+            stat = path.stat()
+            rel = path.relative_to(folder).as_posix()
+            digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def table_key(level: str, ids: list[str] | None, cache: str | os.PathLike[str] | None) -> str:
+    """The key of a table of the built-in catalogue at ``level``.
+
+    Examples
+    --------
+    >>> table_key("region", ["density"], None) == table_key("region", ["density"], None)
+    True
+    >>> table_key("region", ["density"], None) != table_key("epci", ["density"], None)
+    True
+    """
+    from territorial import __version__
+
+    folder = cache_dir(cache)
+    parts = [
+        f"format {TABLES_FORMAT}",
+        __version__,
+        level,
+        "all" if ids is None else ",".join(ids),
+        _code_fingerprint(),
+        _inputs_fingerprint(folder),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def _folder(cache: str | os.PathLike[str] | None) -> Path:
+    return cache_dir(cache) / f"tables-v{TABLES_FORMAT}"
+
+
+def _paths(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Path]:
+    folder = _folder(cache) / key
+    paths = {name: folder / f"{name}.parquet" for name in _FRAMES}
+    paths["report"] = folder / "report.json"
+    paths["manifest"] = folder / "manifest.json"
+    return paths
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe data (numpy numbers and arrays become Python ones)."""
+    return json.loads(json.dumps(value, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray | pd.Index | pd.Series):
+        return list(value.tolist())
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def write_table(key: str, table: Any, cache: str | os.PathLike[str] | None) -> None:
+    """Store an :class:`~territorial.indicators.engine.IndicatorTable` under ``key``."""
+    paths = _paths(key, cache)
+    folder = paths["manifest"].parent
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
+    frames = {
+        "values": table.values,
+        "flags": table.flags,
+        "withheld": table.withheld if table.withheld is not None else table.flags & False,
+        "parts": _parts_frame(table.parts, table.values.index),
+    }
+    for name, frame in frames.items():
+        with atomic_path(paths[name]) as tmp:
+            frame.to_parquet(tmp)
+    write_text_atomic(paths["report"], json.dumps(_plain(table.report), ensure_ascii=False))
+    write_manifest(
+        paths["manifest"],
+        [paths[name] for name in (*_FRAMES, "report")],
+        format=TABLES_FORMAT,
+    )
+    _prune(cache)
+
+
+def _parts_frame(parts: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFrame:
+    columns = {
+        f"{sid}\x1f{column}": frame[column].reindex(index)
+        for sid, frame in parts.items()
+        for column in frame.columns
+    }
+    return pd.DataFrame(columns, index=index)
+
+
+def read_table(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Any] | None:
+    """The stored parts of a table (values, flags, withheld, parts, report), or None when
+    it is missing or does not match its manifest (then said in one line on stderr)."""
+    paths = _paths(key, cache)
+    if not paths["manifest"].exists():
+        return None
+    records = read_manifest(paths["manifest"])
+    out: dict[str, Any] = {}
+    for name in (*_FRAMES, "report"):
+        data, problem = check_cached_bytes(paths[name], records)
+        if data is None:
+            rebuild_notice(paths[name], problem, "computing the table again")
+            shutil.rmtree(paths["manifest"].parent, ignore_errors=True)
+            return None
+        if name == "report":
+            out[name] = json.loads(data.decode("utf-8"))
+        else:
+            out[name] = pd.read_parquet(io.BytesIO(data))
+    parts: dict[str, pd.DataFrame] = {}
+    for column in out["parts"].columns:
+        sid, part = column.split("\x1f", 1)
+        parts.setdefault(sid, pd.DataFrame(index=out["parts"].index))[part] = out["parts"][column]
+    out["parts"] = parts
+    return out
+
+
+def _prune(cache: str | os.PathLike[str] | None) -> None:
+    """Keep the :data:`KEPT` most recently written tables."""
+    folders = [p for p in _folder(cache).iterdir() if p.is_dir()]
+    if len(folders) <= KEPT:
+        return
+    folders.sort(key=lambda p: p.stat().st_mtime_ns)
+    for old in folders[: len(folders) - KEPT]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,55 @@
+"""Tables of the built-in catalogue are stored across processes, keyed by their inputs,
+and verified when read back."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from territorial.france import indicators, tablecache
+
+pytestmark = pytest.mark.realdata
+IDS = ["density", "unemployment_rate", "median_income"]
+
+
+def _fresh(monkeypatch):
+    monkeypatch.setattr(indicators, "_TABLES", {})  # as in a new process
+
+
+def test_a_stored_table_equals_the_computed_one(monkeypatch):
+    _fresh(monkeypatch)
+    key = tablecache.table_key("departement", IDS, None)
+    computed = indicators._compute_france("departement", indicators=IDS)
+    tablecache.write_table(key, computed, None)
+    stored = indicators._stored_table("departement", IDS, None)
+    pd.testing.assert_frame_equal(stored.values, computed.values)
+    pd.testing.assert_frame_equal(stored.flags, computed.flags)
+    pd.testing.assert_frame_equal(stored.withheld, computed.withheld)
+    assert stored.report["withheld"] == computed.report["withheld"]
+    pd.testing.assert_frame_equal(
+        stored.components("unemployment_rate"), computed.components("unemployment_rate")
+    )
+    assert list(stored.catalogue) == IDS
+    assert stored.wide.loc["69", "name"] == computed.wide.loc["69", "name"]
+
+
+def test_the_key_changes_with_the_inputs(tmp_path):
+    (tmp_path / "a.parquet").write_bytes(b"1")
+    first = tablecache.table_key("region", IDS, tmp_path)
+    assert first == tablecache.table_key("region", IDS, tmp_path)
+    assert first != tablecache.table_key("region", ["density"], tmp_path)
+    (tmp_path / "b.parquet").write_bytes(b"2")  # a new cached input (a fetch)
+    assert first != tablecache.table_key("region", IDS, tmp_path)
+
+
+def test_a_damaged_table_is_computed_again(monkeypatch, capfd):
+    _fresh(monkeypatch)
+    key = tablecache.table_key("region", IDS, None)
+    tablecache.write_table(key, indicators._compute_france("region", indicators=IDS), None)
+    values = tablecache._paths(key, None)["values"]
+    values.write_bytes(values.read_bytes()[:-10] + b"0123456789")  # same size, other bytes
+    assert tablecache.read_table(key, None) is None
+    assert "computing the table again" in capfd.readouterr().err
+    table = indicators.compute_france("region", indicators=IDS)  # recomputed and stored
+    assert table.values.loc["11", "density"] > 1000
+    assert tablecache.read_table(key, None) is not None
