@@ -14,7 +14,9 @@ Polarity reasoning, for the record:
 - town hall opening hours and websites are services offered: higher is better;
 - the distance to the prefecture is remoteness from the State's services: higher
   is worse (Guyane's far communes are a weakness, never a strength);
-- road accidents and deaths, their rates and their growth: higher is worse.
+- road accidents and deaths, their rates and their growth: higher is worse;
+- the land-cover shares (forest, savanna, cropland, grassland, wetland, built-up) describe
+  the land, they are not good or bad by themselves: neutral.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ EXPECTED: dict[str, tuple[str, str, str, str, float | None]] = {
     "road_deaths_rate": ("safety", "ratio", "pour 100 000 hab.", DOWN, 100_000),
     "road_accidents_change": ("safety", "growth", "%/an", DOWN, 13),
     "road_deaths_change": ("safety", "growth", "%/an", DOWN, 13),
+    "land_forest_share": ("environment", "share", "%", N, None),
+    "land_savanna_share": ("environment", "share", "%", N, None),
+    "land_cropland_share": ("environment", "share", "%", N, None),
+    "land_grassland_share": ("environment", "share", "%", N, None),
+    "land_wetland_share": ("environment", "share", "%", N, None),
+    "land_builtup_share": ("environment", "share", "%", N, None),
 }
 
 #: id -> operands (what is summed or read), for the indicators whose meaning depends
@@ -111,6 +119,13 @@ OPERANDS: dict[str, dict[str, object]] = {
     },
     "road_deaths_change": {
         "start": "deaths_per_year_2005_2007", "end": "deaths_per_year_2018_2020",
+    },
+    **{
+        f"land_{group}_share": {
+            "numerator": f"land_{group}_km2", "denominator": "land_km2",
+            "count": "land_cells", "min_count": 10,
+        }
+        for group in ("forest", "savanna", "cropland", "grassland", "wetland", "builtup")
     },
 }  # fmt: skip
 

@@ -157,9 +157,10 @@ def _france_territory(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Join user components to the built-in ones; report the codes that match no commune."""
+    from territorial.france.landcover import LAND_COVER_COLUMNS
     from territorial.territories.join import join_table
 
-    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS)
+    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS) | set(LAND_COVER_COLUMNS)
     clash = [c for c in components.columns if c in builtin]
     if clash:
         raise InvalidArgumentError(
@@ -325,7 +326,8 @@ def compute_france(
         :func:`territorial.territories.custom.custom_territories`).
     indicators
         Ids to compute (default: all those whose data is available; the safety
-        indicators need ``territorial fetch france-road-accidents`` first).
+        indicators need ``territorial fetch france-road-accidents`` first, the
+        environment ones ``territorial fetch france-land-cover``).
     cache
         Cache folder of the France data.
     catalogue
@@ -363,6 +365,7 @@ def compute_france(
     """
     from territorial.france.accidents import load_road_accidents
     from territorial.france.data import load_france
+    from territorial.france.landcover import LAND_COVER_COLUMNS, load_land_cover_components
 
     if catalogue is None:  # an empty catalogue of the user's is not the built-in one
         catalogue = france_catalogue()
@@ -398,6 +401,21 @@ def compute_france(
             )
             comp = comp.join(extra)
             report["road_accidents"] = acc_report
+    if any(needs(s, LAND_COVER_COLUMNS) for s in wanted):
+        try:
+            land = load_land_cover_components(cache=cache)
+        except DataFetchError:
+            if ids is not None:
+                raise
+            dropped = [s for s in wanted if needs(s, LAND_COVER_COLUMNS)]
+            wanted = [s for s in wanted if s not in dropped]
+            skipped = report.setdefault("skipped", {"indicators": [], "reason": ""})
+            skipped["indicators"] = [*skipped["indicators"], *dropped]
+            reason = "land cover not cached: territorial fetch france-land-cover"
+            skipped["reason"] = "; ".join(r for r in (skipped["reason"], reason) if r)
+        else:
+            comp = comp.join(land)
+            report["land_cover"] = land.attrs["report"]
     if components is not None:
         comp, report["table"] = _join_components(comp, components)
     if layers or catalogue.layers:
