@@ -181,8 +181,8 @@ def read_land_cover(
     """The MODIS MCD12C1 2019 land cover over France, one raster per window.
 
     The GeoTIFF is read from the verified wheel in memory (zipfile, then a rasterio
-    ``MemoryFile``): only the cells of :data:`LAND_COVER_WINDOWS` are kept (about
-    63,000 cells, 63 kB), never the whole 26 MB grid.
+    ``MemoryFile``): only the cells of :data:`LAND_COVER_WINDOWS` are kept (67,712
+    cells, 68 kB), never the whole 26 MB grid.
 
     Parameters
     ----------
