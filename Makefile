@@ -38,11 +38,13 @@ fetch: setup
 
 demo: setup
 	$(VENV)/bin/territorial fetch france-road-accidents
+	$(VENV)/bin/territorial fetch france-land-cover
 	$(PY) scripts/demo.py --out $(OUT)
 
 test: setup
 	$(VENV)/bin/territorial fetch france
 	$(VENV)/bin/territorial fetch france-road-accidents
+	$(VENV)/bin/territorial fetch france-land-cover
 	$(PY) -m pytest -n 2 --dist loadgroup --junitxml=$(OUT)/test-report.xml
 
 lint: setup

@@ -18,6 +18,16 @@ import pytest
 from shapely import box
 
 
+@pytest.fixture(autouse=True)
+def _no_stored_tables(monkeypatch):
+    """Tables are not stored across processes during the tests: many tests replace a
+    loader to simulate missing data, and a table computed so must not be kept
+    (tests/france/test_tablecache.py turns it on)."""
+    from territorial.france import tablecache
+
+    monkeypatch.setattr(tablecache, "ENABLED", False)
+
+
 @pytest.fixture
 def synthetic_grid() -> gpd.GeoDataFrame:
     """Synthetic: six 1 km x 1 km squares in Lambert-93, two 'départements' of three."""

@@ -72,7 +72,7 @@ def test_cli_errors_are_clear(tmp_path):
     assert result.exit_code == 2
     assert _message(result) == (
         "error: DATASET='franse' is not a known dataset. Use one of: france, "
-        "france-road-accidents."
+        "france-road-accidents, france-land-cover."
     )
     out = tmp_path / "x.gpkg"
     result = runner.invoke(app, ["territories", "france:county", "-o", str(out)])

@@ -14,6 +14,7 @@ IDS = ["density", "unemployment_rate", "median_income"]
 
 def _fresh(monkeypatch):
     monkeypatch.setattr(indicators, "_TABLES", {})  # as in a new process
+    monkeypatch.setattr(tablecache, "ENABLED", True)
 
 
 def test_a_stored_table_equals_the_computed_one(monkeypatch):

@@ -21,7 +21,9 @@ Polarity reasoning, for the record:
   (D9/D1), an ageing index above 100 and vacant dwellings are worse; the structure (age
   shares, sectors, location quotients, specialisation, diversity, firm size, job
   concentration, second homes, owners) describes a territory: neutral (cities score low
-  on sector diversity because services dominate them).
+  on sector diversity because services dominate them);
+- the land-cover shares (forest, savanna, cropland, grassland, wetland, built-up) describe
+  the land, they are not good or bad by themselves: neutral.
 """
 
 from __future__ import annotations
@@ -105,6 +107,12 @@ EXPECTED: dict[str, tuple[str, str, str, str, float | None]] = {
     "road_deaths_rate": ("safety", "ratio", "pour 100 000 hab.", DOWN, 100_000),
     "road_accidents_change": ("safety", "growth", "%/an", DOWN, 13),
     "road_deaths_change": ("safety", "growth", "%/an", DOWN, 13),
+    "land_forest_share": ("environment", "share", "%", N, None),
+    "land_savanna_share": ("environment", "share", "%", N, None),
+    "land_cropland_share": ("environment", "share", "%", N, None),
+    "land_grassland_share": ("environment", "share", "%", N, None),
+    "land_wetland_share": ("environment", "share", "%", N, None),
+    "land_builtup_share": ("environment", "share", "%", N, None),
 }
 
 #: id -> operands (what is summed or read), for the indicators whose meaning depends
@@ -219,6 +227,13 @@ OPERANDS: dict[str, dict[str, object]] = {
     },
     "road_deaths_change": {
         "start": "deaths_per_year_2005_2007", "end": "deaths_per_year_2018_2020",
+    },
+    **{
+        f"land_{group}_share": {
+            "numerator": f"mcd12c1_{group}_km2", "denominator": "mcd12c1_km2",
+            "count": "mcd12c1_cells", "min_count": 10,
+        }
+        for group in ("forest", "savanna", "cropland", "grassland", "wetland", "builtup")
     },
 }  # fmt: skip
 

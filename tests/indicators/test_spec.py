@@ -434,9 +434,11 @@ def test_layer_python_errors():
 @pytest.mark.realdata
 def test_builtin_components_are_reserved():
     from territorial.france.indicators import _ACCIDENT_COLUMNS, load_france_components
+    from territorial.france.landcover import LAND_COVER_COLUMNS
     from territorial.indicators.spec import BUILTIN_COMPONENTS
 
     columns = set(load_france_components().columns) | set(_ACCIDENT_COLUMNS)
+    columns |= set(LAND_COVER_COLUMNS)
     assert columns == set(BUILTIN_COMPONENTS)
 
 

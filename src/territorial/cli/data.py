@@ -27,10 +27,19 @@ def _fetch_road_accidents(progress: bool) -> str:
     return fetch_france_road_accidents(progress)
 
 
+def _fetch_land_cover(progress: bool) -> str:
+    from territorial.france.landcover import fetch_land_cover
+
+    files = fetch_land_cover(progress=progress)
+    done = "written" if files["built"] else "already cached"
+    return f"{files['components']} (commune land-cover components, {done})"
+
+
 #: Datasets that ``territorial fetch NAME`` knows: name -> function(progress) -> where it went.
 DATASETS: dict[str, Callable[[bool], str]] = {
     "france": _fetch_france,
     "france-road-accidents": _fetch_road_accidents,
+    "france-land-cover": _fetch_land_cover,
 }
 
 

@@ -191,7 +191,11 @@ def finding_sentence(
     if decimals is None and not math.isnan(value):
         decimals = auto_decimals(value)
     parts = [format_value(value, unit=unit, decimals=decimals, lang=lang)]
-    if reference_level is not None and not (math.isnan(gap) or math.isnan(relative_gap)):
+    # a gap in points needs no relative gap (a share of 0 % in a reference of 0 % is level)
+    points = unit.startswith("%")
+    if reference_level is not None and not (
+        math.isnan(gap) or (math.isnan(relative_gap) and not points)
+    ):
         size, direction = gap_text(gap, relative_gap, unit=unit, lang=lang)
         ref = reference_name(reference_level, lang)
         if direction == 0:

@@ -192,9 +192,10 @@ def _with_orphans(comp: pd.DataFrame, orphans: pd.DataFrame) -> pd.DataFrame:
 
 def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Join user components to the built-in ones; report the codes that match no commune."""
+    from territorial.france.landcover import LAND_COVER_COLUMNS
     from territorial.territories.join import join_table
 
-    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS)
+    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS) | set(LAND_COVER_COLUMNS)
     clash = [c for c in components.columns if c in builtin]
     if clash:
         raise InvalidArgumentError(
@@ -432,7 +433,8 @@ def compute_france(
         :func:`territorial.territories.custom.custom_territories`).
     indicators
         Ids to compute (default: all those whose data is available; the safety
-        indicators need ``territorial fetch france-road-accidents`` first).
+        indicators need ``territorial fetch france-road-accidents`` first, the
+        environment ones ``territorial fetch france-land-cover``).
     cache
         Cache folder of the France data.
     catalogue
@@ -475,17 +477,16 @@ def compute_france(
         key = _memo_key(level, ids, cache)
         if key is not None and key in _TABLES:
             return _copy_table(_TABLES[key])
-    table = None
-    if key is not None:
-        table = _stored_table(level, ids, cache)
+    from territorial.france import tablecache
+
+    stored = key is not None and tablecache.ENABLED
+    table = _stored_table(level, ids, cache) if stored else None
     if table is None:
         table = _compute_france(
             level, indicators=ids, cache=cache, catalogue=catalogue, components=components,
             layers=layers,
         )  # fmt: skip
-        if key is not None:
-            from territorial.france import tablecache
-
+        if stored:
             tablecache.write_table(tablecache.table_key(level, ids, cache), table, cache)
     if key is not None:
         while len(_TABLES) >= _TABLES_KEPT:
@@ -506,6 +507,7 @@ def _compute_france(
     """The body of :func:`compute_france` (no memory)."""
     from territorial.france.accidents import load_road_accidents
     from territorial.france.data import load_france
+    from territorial.france.landcover import LAND_COVER_COLUMNS, load_land_cover_components
 
     if catalogue is None:  # an empty catalogue of the user's is not the built-in one
         catalogue = france_catalogue()
@@ -544,6 +546,21 @@ def _compute_france(
             )
             comp = comp.join(extra)
             report["road_accidents"] = acc_report
+    if any(needs(s, LAND_COVER_COLUMNS) for s in wanted):
+        try:
+            land = load_land_cover_components(cache=cache)
+        except DataFetchError:
+            if ids is not None:
+                raise
+            dropped = [s for s in wanted if needs(s, LAND_COVER_COLUMNS)]
+            wanted = [s for s in wanted if s not in dropped]
+            skipped = report.setdefault("skipped", {"indicators": [], "reason": ""})
+            skipped["indicators"] = [*skipped["indicators"], *dropped]
+            reason = "land cover not cached: territorial fetch france-land-cover"
+            skipped["reason"] = "; ".join(r for r in (skipped["reason"], reason) if r)
+        else:
+            comp = comp.join(land)
+            report["land_cover"] = land.attrs["report"]
     if any(needs(s, insee_columns) for s in wanted):
         from territorial.france.insee import insee_components
 

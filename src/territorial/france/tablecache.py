@@ -39,6 +39,9 @@ __all__ = ["TABLES_FORMAT", "read_table", "table_key", "write_table"]
 
 #: Bump when the stored form of a table changes.
 TABLES_FORMAT = 1
+#: Whether :func:`territorial.france.compute_france` stores and reads tables here (the
+#: test suite turns it off, since its tests replace loaders to simulate missing data).
+ENABLED = True
 #: Tables kept; the oldest are removed beyond this number.
 KEPT = 64
 _FRAMES = ("values", "flags", "withheld", "parts")

@@ -426,6 +426,9 @@ BUILTIN_COMPONENTS: frozenset[str] = frozenset(
         "prefecture_km", "population_prefecture_known", "population_x_prefecture_km",
         "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
         "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
+        "mcd12c1_km2", "mcd12c1_cells", "mcd12c1_forest_km2", "mcd12c1_shrubland_km2",
+        "mcd12c1_savanna_km2", "mcd12c1_grassland_km2", "mcd12c1_wetland_km2",
+        "mcd12c1_cropland_km2", "mcd12c1_builtup_km2", "mcd12c1_mosaic_km2", "mcd12c1_other_km2",
     }
 )  # fmt: skip
 _INTENSIVE_FIX = (
