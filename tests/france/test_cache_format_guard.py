@@ -61,9 +61,9 @@ RECORDED: dict[str, tuple[int, str]] = {
         8,
         "0e0856b1aa37da04d6c59a037f58e7b0917a190d7be45bf28a5289ad79ad36b4",
     ),
-    "COMPONENTS_FORMAT": (
-        6,
-        "1f5a62834360514ea27ded88632a8aa2d6778921a563a684977d8d06b350d333",
+    "COMPONENTS_FORMAT": (  # 7: unknown town-hall websites, prefecture flag, mayors' ages
+        7,
+        "a3fd82c127f36cbd9ea22eddb7365c2c4c8cc2526981d07328761c05b94e3e82",
     ),
     "ACCIDENTS_FORMAT": (
         3,
