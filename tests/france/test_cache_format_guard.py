@@ -61,9 +61,9 @@ RECORDED: dict[str, tuple[int, str]] = {
         8,
         "0e0856b1aa37da04d6c59a037f58e7b0917a190d7be45bf28a5289ad79ad36b4",
     ),
-    "COMPONENTS_FORMAT": (  # 7: unknown town-hall websites, prefecture flag, mayors' ages
+    "COMPONENTS_FORMAT": (  # 7: unknown town-hall websites, prefecture flag
         7,
-        "a3fd82c127f36cbd9ea22eddb7365c2c4c8cc2526981d07328761c05b94e3e82",
+        "806574ba55acaea8390a5bcff3c0f0ff7b983c96bd2fe9f4fba56730d6e4cc82",
     ),
     "ACCIDENTS_FORMAT": (
         3,

@@ -145,7 +145,6 @@ def _councillor_components(records: pd.DataFrame, index: pd.Index) -> pd.DataFra
         out[f"councillors_{group}"] = rec["pcs_group"].eq(digit).groupby(rec["unit"]).sum()
     out["mayors"] = rec["mayor"].groupby(rec["unit"]).sum()
     out["mayors_women"] = (rec["mayor"] & rec["woman"]).groupby(rec["unit"]).sum()
-    out["mayors_age_known"] = (rec["mayor"] & known_age).groupby(rec["unit"]).sum()
     return out.fillna(0.0).astype("float64")
 
 
@@ -260,9 +259,9 @@ def build_components(
     out["townhall_hours_known"] = hours.notna().astype("float64")
     site = com["mairie_site"].fillna("").str.strip()
     listed = _annuaire_entry(com)
-    # a commune missing from the annuaire has an unknown website, not none (Paris)
+    # a commune missing from the annuaire has an unknown website, not none (Paris): the
+    # shares leave it out of their numerator and denominator (the engine's same scope)
     out["townhall_website"] = site.ne("").astype("float64").where(listed)
-    out["townhall_website_known"] = listed.astype("float64")
     points, origin_report = origins or commune_origins(communes_raw, base)
     report = dict(origin_report)
     distance, is_prefecture, prefecture = _prefecture_distance(

@@ -144,9 +144,11 @@ def accident_components(
     # contributes no accidents either, else they would count in the national rate
     no_pop = out["population_accidents"].isna()
     counts = [c for c in out.columns if c != "population_accidents"]
+    # reported once, as yearly averages (the 3-year totals are the same events)
+    averages = [c for c in counts if "_per_year_" in c]
     report["without_population"] = {
         "communes": int(no_pop.sum()),
-        **{f"{c}_set_to_nan": float(out.loc[no_pop, c].sum()) for c in counts},
+        **{f"{c}_set_to_nan": float(out.loc[no_pop, c].sum()) for c in averages},
         "examples": sorted(out.index[no_pop].astype(str))[:10],
     }
     out.loc[no_pop, counts] = float("nan")

@@ -414,7 +414,8 @@ BUILTIN_COMPONENTS: frozenset[str] = frozenset(
         "councillors_managers", "councillors_intermediate", "councillors_employees",
         "councillors_workers", "councillors_retired", "councillors_other", "mayors",
         "mayors_women", "townhall_hours", "townhall_hours_known", "townhall_website",
-        "prefecture_km", "population_prefecture_known", "population_x_prefecture_km",
+        "prefecture_km", "communes_not_prefecture", "population_prefecture_known",
+        "population_x_prefecture_km",
         "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
         "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
     }
