@@ -411,6 +411,7 @@ def test_diagnose_fdr_tightens_the_lisa_threshold(tmp_path):
     assert {r[f"{i}__lisa"] for r in fdr.values() for i in DIAGNOSED} == {
         "Not significant",
         "No data",  # No data: Mayotte's density
+        "Isolated",  # the five overseas départements: no neighbour on their land mass
     }
 
 
