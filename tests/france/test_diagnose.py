@@ -583,3 +583,20 @@ def test_departements_get_more_than_two_size_classes():
     order = sorted(counts.index, key=lambda label: float(label.split("-")[0].rstrip("+")))
     assert pop[groups == order[0]].max() < pop[groups == order[1]].min()
     assert pop[groups == order[2]].max() < pop[groups == order[3]].min()
+
+
+def test_cli_one_row_csv_carries_the_notes(tmp_path):
+    out = tmp_path / "mende.csv"
+    result = CliRunner().invoke(
+        _app(), ["diagnose", "france:commune", "48095", "-o", str(out), "--permutations", "99",
+                 "--indicators", "women_mayors_share,density"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "À savoir" in result.output and "secret statistique" in result.output
+    row = pd.read_csv(out, dtype={"code": str}).set_index("code").loc["48095"]
+    assert row["withheld"] == "women_mayors_share"
+    assert row["notes"] == (
+        "1 indicateur non publié (moins de 5 personnes : secret statistique)\u00a0: "
+        "Part des femmes parmi les maires."
+    )
+    assert not row["isolated"]
