@@ -300,7 +300,7 @@ def finding_sentence(
     >>> s = finding_sentence(label="Femmes", value=44.0, unit="%", decimals=0,
     ...     reference=41.0, reference_level="region", decile=9, level="epci",
     ...     comparable=True)
-    >>> print(*s.replace("\u00a0", " ").split(", "), sep=",\n")
+    >>> print(*s.replace("\\u00a0", " ").split(", "), sep=",\\n")
     Femmes : 44 %,
     3 points au-dessus de la valeur régionale (41 %),
     9e décile des EPCI comparables
