@@ -44,8 +44,13 @@ def test_robust_z_known_answers_and_mad_zero_fallback():
 def test_size_classes_merge_small_classes():
     pop = pd.Series([100.0, 200.0, 300.0, 1000.0, 3000.0, 3500.0], index=list("abcdef"))
     assert size_classes(pop).tolist() == ["0-500"] * 3 + ["500-2000"] + ["2000-5000"] * 2
-    merged = size_classes(pop, min_size=2)
+    # merging leaves two classes: too few, so population terciles (2 each) instead
+    merged = size_classes(pop, min_size=2, quantiles=1)
     assert merged.tolist() == ["0-2000"] * 4 + ["2000-5000"] * 2
+    terciles = size_classes(pop, min_size=2)
+    assert terciles.value_counts().tolist() == [2, 2, 2]
+    # limits: the terciles 266.7 and 1 666.7, to two significant digits
+    assert terciles.tolist() == ["0-270"] * 2 + ["270-1700"] * 2 + ["1700+"] * 2
     with pytest.raises(InvalidArgumentError) as err:
         size_classes(pop, bins=(0, 10, 5))
     assert str(err.value) == (
@@ -198,3 +203,35 @@ def test_references_equal_values_recomputed_from_components():
             assert c.references["region"].loc[code, indicator] == pytest.approx(
                 recomputed[region], rel=1e-9
             )
+
+
+def test_size_classes_fall_back_to_quantiles_when_fixed_classes_are_too_few():
+    """Synthetic départements: 77 populations under a million, 23 over: two fixed classes
+    (as the 101 real ones); the fallback gives quartiles of 25."""
+    values = np.r_[np.linspace(2.1e5, 9.9e5, 77), np.linspace(1.05e6, 2.6e6, 23)]
+    pop = pd.Series(values, index=[f"d{i}" for i in range(100)])
+    assert size_classes(pop, min_size=20, quantiles=1).nunique() == 2
+    classes = size_classes(pop, min_size=20)
+    counts = classes.value_counts()
+    assert len(counts) == 4 and counts.min() >= 20
+    # the classes are ordered intervals of population: each holds the territories
+    # between its limits, read from its label
+    for label, members in classes.groupby(classes):
+        low, _, high = label.partition("-")
+        low = float(low.rstrip("+"))
+        high = float(high) if high else np.inf
+        assert (pop[members.index] >= low).all() and (pop[members.index] < high).all()
+    # a missing population is its own class; the others are unchanged
+    with_gap = pd.concat([pop, pd.Series([np.nan], index=["976"])])
+    gapped = size_classes(with_gap, min_size=20)
+    assert gapped["976"] == "unknown"
+    assert gapped.drop("976").equals(classes)
+    # too few territories for three classes of min_size: the fixed classes stay
+    small = pop.iloc[:30]
+    assert size_classes(small, min_size=20).equals(size_classes(small, min_size=20, quantiles=1))
+    with pytest.raises(InvalidArgumentError) as err:
+        size_classes(pop, quantiles=0)
+    assert str(err.value) == (
+        "quantiles=0 is not valid: expected an integer >= 1. Pass e.g. quantiles=4 "
+        "(quartiles when the fixed classes are too few), or 1."
+    )

@@ -123,23 +123,64 @@ def brittany():
 
 
 @pytest.mark.realdata
-def test_islands_never_nan(brittany):
+def test_islands_are_isolated_others_never_nan(brittany):
     communes, values = brittany
     weights = contiguity_weights(communes)
-    for island in ("29083", "29155"):  # Île-de-Sein, Ouessant
-        assert island in weights.islands
+    islands = {"29083", "29155", "29084", "56069", "22016"}  # Sein, Ouessant, Molène...
+    assert islands <= set(weights.isolated)
     lm = local_moran(values, weights, permutations=99, seed=1)
-    assert lm.Is["log_density"].notna().all()
-    assert lm.p_sim["log_density"].notna().all()
+    status = lm.clusters["log_density"]
+    assert set(status[status == "Isolated"].index) == set(weights.isolated)
+    # an isolated commune has no statistic (not a cluster, not a NaN status); every
+    # other commune has finite ones
+    assert lm.Is.loc[weights.isolated, "log_density"].isna().all()
+    others = status.index.difference(weights.isolated)
+    assert lm.Is.loc[others, "log_density"].notna().all()
+    assert lm.p_sim.loc[others, "log_density"].notna().all()
     gm = global_moran(values, weights).table
     assert np.isfinite(gm.loc["log_density", ["I", "z", "p_value"]].astype(float)).all()
+    assert gm.loc["log_density", "n"] == len(others)
+    # attached islands (the former behaviour) get statistics, tied across the sea
+    attached = local_moran(values, contiguity_weights(communes, islands="attach"),
+                           permutations=99, seed=1)  # fmt: skip
+    assert attached.Is["log_density"].notna().all()
+
+
+def test_an_island_far_away_changes_nothing_for_the_others(georgia):
+    """Georgia's 159 counties plus a synthetic island 2 000 km out at sea: the island is
+    isolated, and the counties' local and global Moran are esda's on Georgia alone."""
+    import shapely
+
+    g, values = georgia
+    island = gpd.GeoDataFrame(
+        {"geometry": [shapely.box(2.5e6, 3.5e6, 2.52e6, 3.52e6)]}, index=["island"], crs=g.crs
+    )
+    both = pd.concat([g[["geometry"]], island])
+    wider = pd.concat([values, pd.DataFrame({c: [99.0] for c in values}, index=["island"])])
+    weights = contiguity_weights(both)
+    assert weights.isolated == ["island"]
+    ours = local_moran(wider, weights, seed=7, permutations=99)
+    w = contiguity_weights(g).to_libpysal()
+    for column in values.columns:
+        assert ours.clusters.loc["island", column] == "Isolated"
+        assert np.isnan(ours.Is.loc["island", column])
+        theirs = _esda_local(values[column].to_numpy(), w, 7, permutations=99)
+        np.testing.assert_allclose(ours.Is[column].iloc[:-1].to_numpy(), theirs.Is, atol=1e-12)
+        np.testing.assert_array_equal(ours.quadrant[column].iloc[:-1].to_numpy(), theirs.q)
+        assert ours.p_sim[column].iloc[:-1].notna().all()
+    table = global_moran(wider, weights).table
+    w.transform = "r"
+    for column in values.columns:
+        theirs = esda.Moran(values[column].to_numpy(), w, permutations=0)
+        assert table.loc[column, "I"] == pytest.approx(theirs.I, rel=1e-12)
+        assert table.loc[column, "n"] == 159
 
 
 @pytest.mark.realdata
 def test_disagreement_with_another_seed_is_monte_carlo_noise(brittany):
     """Same seed: identical labels; another seed: differences only near the threshold."""
     communes, values = brittany
-    weights = contiguity_weights(communes)
+    weights = contiguity_weights(communes, islands="attach")  # esda needs no island
     w = weights.to_libpysal()
     y = values["log_density"].to_numpy()
     ours = local_moran(values, weights, seed=11)

@@ -66,9 +66,9 @@ RECORDED: dict[str, tuple[int, str]] = {
         9,
         "460990a9d48fe8000b343ee173fdd1c13335261be0857fe061aca11bec721f0d",
     ),
-    "COMPONENTS_FORMAT": (
-        6,
-        "1f5a62834360514ea27ded88632a8aa2d6778921a563a684977d8d06b350d333",
+    "COMPONENTS_FORMAT": (  # 7: unknown town-hall websites, prefecture flag
+        7,
+        "806574ba55acaea8390a5bcff3c0f0ff7b983c96bd2fe9f4fba56730d6e4cc82",
     ),
     "ACCIDENTS_FORMAT": (
         3,

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from territorial.diagnose.diagnosis import Diagnosis, diagnose
-from territorial.diagnose.sentences import decile_text, finding_sentence
+from territorial.diagnose.sentences import decile_text, finding_sentence, gap_kind
 from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
+from territorial.format import auto_decimals
 from territorial.france.diagnose import france_diagnosis_set
 
 pytestmark = pytest.mark.realdata
@@ -47,6 +48,11 @@ def _number(text: str, lang: str) -> float:
 
 
 NUM = r"-?[\d\u202f,.]+"
+
+
+def _decimals(shown: str, lang: str) -> int:
+    point = "," if lang == "fr" else "."
+    return len(shown.split(point)[1]) if point in shown else 0
 
 
 def _close(shown: str, expected: float, lang: str) -> bool:
@@ -87,20 +93,42 @@ def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lan
                 ref = float(france.iloc[0][indicator])
             if re.search("au-dessus|en dessous|au niveau|above|below|in line", rest):
                 assert names[decisive[code]][lang] in rest
-            if spec.kind != "stock" and not math.isnan(ref) and ref != 0:
-                # either a gap with its size and direction, or "in line" (a gap that rounds
-                # to 0 at the shown decimals), never both, never neither
+            if spec.kind != "stock" and not math.isnan(ref):
+                # the reference, shown with the value's decimals, after its name
+                decimals = spec.decimals if spec.decimals is not None else auto_decimals(value)
+                m = re.search(rf"{names[decisive[code]][lang]} \(({NUM})", rest)
+                assert m, sentence
+                assert _close(m.group(1), ref, lang)
+                assert _decimals(m.group(1), lang) == decimals
+                shown_v = float(f"{value:.{decimals}f}")
+                shown_r = float(f"{ref:.{decimals}f}")
                 in_line = "au niveau" in rest or "in line" in rest
-                points = spec.unit.startswith("%")
-                size = abs(value - ref) if points else abs(value - ref) / abs(ref) * 100
-                pattern = r" points?" if points else r"\u00a0?%"
-                m = re.search(rf"({NUM}){pattern} (au-dessus|en dessous|above|below)", rest)
-                assert (m is None) == in_line, sentence
-                if in_line:
-                    assert size < 0.05, sentence
+                kind = gap_kind(spec.unit)
+                times = re.search(rf"({NUM}) (fois|times)", rest)
+                if kind != "relative":  # points or years: the difference of the shown numbers
+                    word = r" (points?|ans?|years?)"
+                    g = re.search(rf"({NUM}){word} (au-dessus|en dessous|above|below)", rest)
+                    assert (g is None) == in_line, sentence
+                    diff = round(shown_v - shown_r, decimals)
+                    if in_line:
+                        assert diff == 0
+                    else:
+                        assert _number(g.group(1), lang) == pytest.approx(abs(diff), abs=1e-9)
+                        assert _decimals(g.group(1), lang) == decimals
+                        assert (g.group(3) in ("au-dessus", "above")) == (diff > 0)
+                elif times:  # 2 times the reference or more
+                    assert shown_v / shown_r >= 2 and _close(
+                        times.group(1), shown_v / shown_r, lang
+                    )
                 else:
-                    assert _close(m.group(1), size, lang)
-                    assert (m.group(2) in ("au-dessus", "above")) == (value > ref)
+                    g = re.search(rf"({NUM})\u00a0?% (au-dessus|en dessous|above|below)", rest)
+                    assert (g is None) == in_line, sentence
+                    size = abs(shown_v / shown_r - 1) * 100
+                    if in_line:
+                        assert size < 0.05, sentence
+                    else:
+                        assert _close(g.group(1), size, lang)
+                        assert (g.group(2) in ("au-dessus", "above")) == (shown_v > shown_r)
             # 3. the decile among peers, recomputed from the table
             group = table.values.loc[peers[peers == peers[code]].index, indicator].dropna()
             rank = (group < value).sum() + ((group == value).sum() + 1) / 2
@@ -153,6 +181,10 @@ def test_overseas_departements_are_compared_to_france(departements, code):
     assert all(
         f["references"]["region"] == pytest.approx(f["value"], nan_ok=True) for f in d.findings
     )
+    # no neighbour on its land mass: isolated, never a cluster with another island
+    assert d.isolated and d.lisa == {}
+    assert {f["lisa"] for f in d.findings} <= {"Isolated", "No data"}
+    assert "territoire isolé" in str(d)
 
 
 def test_metropolitan_departements_keep_the_regional_reference(departements):
@@ -187,8 +219,9 @@ def test_sentence_wording_both_languages():
     ]  # fmt: skip
 
 
-def test_islands_get_statistics_at_commune_level():
-    """Île-de-Sein and Ouessant: LISA values are finite in a diagnosis of Breton communes."""
+def test_island_communes_are_isolated_at_commune_level():
+    """Île-de-Sein and Ouessant: no neighbour on their island, so the spatial status says
+    "Isolated" (no statistic tied to the mainland); every other Breton commune has one."""
     from territorial.diagnose.weights import contiguity_weights
     from territorial.france import compute_france
     from territorial.france.data import load_france
@@ -200,9 +233,11 @@ def test_islands_get_statistics_at_commune_level():
     d = diagnose(values, table.catalogue, weights=contiguity_weights(communes),
                  lisa_kwds={"permutations": 99})  # fmt: skip
     for code in ("29083", "29155"):
-        assert np.isfinite(d.lisa.Is.loc[code].astype(float)).all()
-        assert np.isfinite(d.lisa.p_sim.loc[code].astype(float)).all()
-        assert np.isfinite(d.comparison.percentile.loc[code]).all()
+        assert (d.lisa.clusters.loc[code] == "Isolated").all()
+        assert d.diagnosis(code).isolated
+        assert np.isfinite(d.comparison.percentile.loc[code]).all()  # still ranked
+    others = values.index.difference(d.spec["isolated"])
+    assert np.isfinite(d.lisa.Is.loc[others, "density"].astype(float)).all()
 
 
 def _app():
@@ -357,3 +392,211 @@ def test_composite_command(tmp_path):
         "Use e.g. --normalisation minmax."
     )
     assert out.read_bytes() == before  # the bad option is refused before anything is written
+
+
+# ---- what is never published, and why ---------------------------------------------------
+
+#: Councillor indicators and the records each one's count is made of.
+COUNCILLOR_COUNTS = {
+    "councillors": lambda r: r["unit"].notna(),
+    "women_councillors_share": lambda r: r["unit"].notna(),
+    "women_mayors_share": lambda r: r["mayor"],
+    "median_age_councillors": lambda r: r["age"].notna(),
+    "median_age_mayors": lambda r: r["mayor"] & r["age"].notna(),
+    "share_councillors_under_40": lambda r: r["age"].notna(),
+    "share_councillors_farmers": lambda r: r["pcs_group"].notna(),
+    "shannon_councillors_pcs": lambda r: r["pcs_group"].notna(),
+    "lq_councillors_farmers": lambda r: r["pcs_group"].notna(),
+}
+
+
+@pytest.mark.parametrize("level", ["commune", "epci"])
+def test_no_councillor_figure_rests_on_fewer_than_five_persons(level):
+    """Counted here from the anonymous records: a value is published iff its records in the
+    territory number 5 or more (or it is undefined anyway)."""
+    from territorial.france import compute_france, france_catalogue
+    from territorial.france.data import load_france
+    from territorial.france.indicators import load_france_records
+
+    records = load_france_records()["councillors"]
+    if level != "commune":
+        to_level = load_france("commune", progress=False)[level]
+        records = records.assign(unit=records["unit"].map(to_level))
+    catalogue = france_catalogue()
+    persons = [
+        i
+        for i in catalogue
+        if catalogue[i].count
+        in ("councillors", "mayors", "councillors_age_known", "councillors_pcs_known")
+    ]
+    assert set(COUNCILLOR_COUNTS) <= set(persons) and len(persons) == 12  # fmt: skip
+    table = compute_france(level, indicators=persons)
+    for indicator in persons:
+        rule = COUNCILLOR_COUNTS.get(indicator, lambda r: r["pcs_group"].notna())
+        counted = records[rule(records).to_numpy()].groupby("unit").size()
+        n = counted.reindex(table.values.index).fillna(0)
+        value, withheld = table.values[indicator], table.withheld[indicator]
+        assert value[n < 5].isna().all(), indicator
+        assert value[n >= 5].notna().all(), indicator
+        # withheld where a value would exist (a stock of 0 does; a share of nobody not)
+        exists = n >= 0 if catalogue[indicator].kind == "stock" else n > 0
+        pd.testing.assert_series_equal(withheld, (n < 5) & exists, check_names=False)
+    # a commune's mayor is one person: never a share of women or a median age of mayors
+    if level == "commune":
+        mayors = records[records["mayor"]].groupby("unit").size()
+        assert table.values[["women_mayors_share", "median_age_mayors"]].isna().all().all()
+        assert table.report["withheld"]["women_mayors_share"] == int(
+            mayors.reindex(table.values.index).notna().sum()
+        )
+
+
+def test_the_diagnosis_says_what_is_withheld_and_why():
+    result = france_diagnosis_set("epci", indicators=_ids(), permutations=99)
+    table = result.table(lang="fr")
+    withheld = result.withheld
+    for code in table.index[:400]:
+        hidden = [i for i in withheld.columns if withheld.loc[code, i]]
+        assert table.loc[code, "withheld"] == hidden
+        said = sum(
+            int(re.match(r"(\d+) indicateur", n).group(1)) for n in table.loc[code, "notes"]
+        )
+        assert said == len(hidden)
+    # an EPCI of fewer than 5 communes: its mayors' figures are withheld, and said so
+    small = [c for c in table.index if "women_mayors_share" in table.loc[c, "withheld"]]
+    assert len(small) == 26
+    d = result.diagnosis(small[0], lang="en")
+    assert "Withheld (fewer than 5 persons: statistical confidentiality)" in d.notes[0]
+    assert not any(s.startswith("Share of women among mayors") for s in d.traits)
+
+
+def _accidents_available():
+    from territorial.errors import DataFetchError
+    from territorial.france.accidents import load_road_accidents
+
+    try:
+        load_road_accidents()
+    except DataFetchError:
+        pytest.skip("road-accident data not cached (territorial fetch france-road-accidents)")
+
+
+SAFETY = ["road_accidents_rate", "road_deaths_rate", "road_accidents_change",
+          "road_deaths_change"]  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["48095", "23096"])
+def test_a_handful_of_road_deaths_is_no_finding(code):
+    """Mende and Guéret: 2 deaths in 2005-2007, none in 2018-2020 (-100 %/year): withheld,
+    and so are their death rates; the reason is said."""
+    _accidents_available()
+    from territorial.france import compute_france
+
+    table = compute_france("commune", indicators=SAFETY)
+    deaths = table.components("road_deaths_change").loc[code]
+    assert deaths["start"] * 3 == pytest.approx(2.0) and deaths["end"] == 0
+    assert table.withheld.loc[code, ["road_deaths_change", "road_deaths_rate"]].all()
+    result = france_diagnosis_set("commune", indicators=[*SAFETY, "density"], lisa=False)
+    d = result.diagnosis(code)
+    sentences = d.strengths + d.weaknesses + d.traits
+    assert not any("tués" in s for s in sentences)
+    assert not any("-100" in s for s in sentences)
+    assert "road_deaths_change" in d.withheld
+    assert any("trop peu d'événements" in n for n in d.notes)
+
+
+def test_no_road_finding_rests_on_fewer_events_than_its_minimum():
+    """For every EPCI, the events behind a published road value, counted here from the
+    yearly averages (3 years each), reach the catalogue's minimum; modest ones are noted."""
+    _accidents_available()
+    from territorial.france import compute_france, france_catalogue
+
+    cat = france_catalogue()
+    table = compute_france("epci", indicators=SAFETY)
+    result = france_diagnosis_set("epci", indicators=SAFETY, lisa=False)
+    out = result.table(lang="fr")
+    for indicator in SAFETY:
+        parts = table.components(indicator)
+        summed = parts["numerator"] if "numerator" in parts else parts["start"] + parts["end"]
+        events = (3 * summed).round(6)  # yearly averages over 3 years
+        least = cat[indicator].min_count
+        published = table.values[indicator].notna()
+        assert (events[published] >= least).all(), indicator
+        assert not table.withheld[indicator][events >= least].any(), indicator
+        assert table.withheld[indicator].sum() > 100  # most EPCI: too few deaths
+        label = cat[indicator].label["fr"]
+        for code, row in out.iterrows():
+            for sentence in row["strengths"] + row["weaknesses"]:
+                if sentence.startswith(label + "\u00a0:"):
+                    noted = "à lire avec prudence" in sentence
+                    assert noted == (events[code] < 5 * least), sentence
+                    if noted:
+                        assert f"repose sur {events[code]:.0f} " in sentence.replace("\u202f", "")
+
+
+def test_trivial_values_are_withheld_and_unknown_is_not_zero():
+    """A share of communes for one commune (0 or 100 %), the prefecture's distance to
+    itself, and Paris's town-hall website, unknown in the annuaire, not 0."""
+    from territorial.france import compute_france
+    from territorial.france.data import load_france
+    from territorial.france.indicators import load_france_components
+    from territorial.france.tables import read_france_raw_tables
+
+    ids = ["share_pop_10k", "share_townhall_website", "mean_distance_prefecture"]
+    communes = compute_france("commune", indicators=ids)
+    for indicator in ("share_pop_10k", "share_townhall_website"):
+        assert communes.values[indicator].isna().all()
+    # the prefectures, from the raw table of départements (chef-lieu ids)
+    raw = read_france_raw_tables()
+    by_id = raw["communes_raw"].set_index("id")["code"]
+    prefectures = set(by_id.reindex(raw["departements"]["chef_lieu_id"]).dropna())
+    assert len(prefectures) == 101
+    hidden = communes.withheld["mean_distance_prefecture"]
+    assert set(hidden[hidden].index) == prefectures & set(hidden[hidden].index)
+    assert len(prefectures - set(hidden[hidden].index)) <= 1  # Paris: no distance at all
+    assert communes.values["mean_distance_prefecture"].dropna().min() > 0
+    # Paris: missing from the annuaire, website unknown (not 0)
+    comp = load_france_components()
+    assert np.isnan(comp.loc["75056", "townhall_website"])
+    departements = compute_france("departement", indicators=ids)
+    assert np.isnan(departements.values.loc["75", "share_townhall_website"])
+    assert departements.report["partial_scope"]["share_townhall_website"] == 44
+    # a département's share counts only communes whose town hall is in the annuaire
+    com = load_france_components()
+    dep = load_france("commune", progress=False)["departement"]
+    known = com["townhall_website"].notna()
+    expected = com.loc[known, "townhall_website"].groupby(dep[known]).mean() * 100
+    pd.testing.assert_series_equal(
+        departements.values["share_townhall_website"].dropna(),
+        expected.reindex(departements.values["share_townhall_website"].dropna().index),
+        check_names=False, check_index_type=False,
+    )  # fmt: skip
+
+
+def test_departements_get_more_than_two_size_classes():
+    from territorial.france.data import load_france
+
+    result = france_diagnosis_set("departement", indicators=["density"], lisa=False)
+    groups = result.comparison.peer_group
+    counts = groups[groups != "unknown"].value_counts()
+    assert len(counts) == 4 and counts.min() >= 15
+    # population quartiles: every département of a class is between its limits
+    pop = load_france("departement", progress=False)["population"]
+    order = sorted(counts.index, key=lambda label: float(label.split("-")[0].rstrip("+")))
+    assert pop[groups == order[0]].max() < pop[groups == order[1]].min()
+    assert pop[groups == order[2]].max() < pop[groups == order[3]].min()
+
+
+def test_cli_one_row_csv_carries_the_notes(tmp_path):
+    out = tmp_path / "mende.csv"
+    result = CliRunner().invoke(
+        _app(), ["diagnose", "france:commune", "48095", "-o", str(out), "--permutations", "99",
+                 "--indicators", "women_mayors_share,density"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "À savoir" in result.output and "secret statistique" in result.output
+    row = pd.read_csv(out, dtype={"code": str}).set_index("code").loc["48095"]
+    assert row["withheld"] == "women_mayors_share"
+    assert row["notes"] == (
+        "1 indicateur non publié (moins de 5 personnes : secret statistique)\u00a0: "
+        "Part des femmes parmi les maires."
+    )
+    assert not row["isolated"]

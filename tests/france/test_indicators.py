@@ -153,9 +153,14 @@ def test_france_level_and_no_person_names(raw):
 
 
 def test_prefecture_distance_is_zero_at_prefecture():
+    from territorial.france.indicators import load_france_components
+
     t = compute_france("commune", indicators=["mean_distance_prefecture", "median_townhall_hours"])
-    assert t.values.loc["69123", "mean_distance_prefecture"] == pytest.approx(0.0, abs=1e-9)
-    assert t.values.loc["01053", "mean_distance_prefecture"] == pytest.approx(0.0, abs=1e-9)
+    comp = load_france_components()
+    assert comp.loc["69123", "prefecture_km"] == pytest.approx(0.0, abs=1e-9)
+    assert comp.loc["01053", "prefecture_km"] == pytest.approx(0.0, abs=1e-9)
+    # 0 km by construction: the prefecture's own value is withheld (count/min_count)
+    assert t.withheld.loc[["69123", "01053"], "mean_distance_prefecture"].all()
     d = t.values["mean_distance_prefecture"].dropna()
     # misplaced town-hall points are replaced: only Guyane has communes over 200 km away
     assert d.min() >= 0 and d.max() < 250

@@ -145,7 +145,7 @@ def _write_table(table: Any, output: Path) -> None:
 
 #: Columns of the one-row CSV of a single diagnosis (its findings stay in the JSON).
 ONE_ROW_COLUMNS = ("name", "level", "lang", "strengths", "weaknesses", "traits", "lisa", "type",
-                   "type_description")  # fmt: skip
+                   "type_description", "isolated", "notes", "withheld")  # fmt: skip
 
 
 def _write_one(record: dict, output: Path) -> None:

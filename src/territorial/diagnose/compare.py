@@ -28,6 +28,7 @@ from territorial.errors import ColumnNotFoundError, InvalidArgumentError
 
 __all__ = [
     "DEFAULT_SIZE_BINS",
+    "MIN_SIZE_CLASSES",
     "Comparison",
     "StrengthRule",
     "compare",
@@ -66,6 +67,11 @@ class StrengthRule:
       without orientation makes them distinctive traits ``"high"``/``"low"``.
     - importance = ``min(|robust z|, 10)``, halved when the value is unstable
       (population below ``min_population``); findings are sorted by it.
+    - a value resting on fewer than ``confidence_factor`` times its indicator's
+      ``min_count`` events gets a confidence note: for a Poisson count ``n`` the
+      relative error is ``1/√n``, so with the default 5 the note is said where
+      that error is above 1/√5 (45 %) of the largest error allowed (at
+      ``min_count``), e.g. under 100 deaths for a rate allowed from 20 (10 %).
 
     Examples
     --------
@@ -78,6 +84,7 @@ class StrengthRule:
     min_gap: float = 0.05
     min_population: float = 1_000
     unstable_factor: float = 0.5
+    confidence_factor: float = 5.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.low < self.high <= 1:
@@ -181,17 +188,28 @@ class Comparison:
         return out
 
 
+#: Fewest peer groups worth the name: with fewer fixed classes, quantiles are used.
+MIN_SIZE_CLASSES = 3
+
+
 def size_classes(
     population: pd.Series,
     *,
     bins: tuple[float, ...] = DEFAULT_SIZE_BINS,
     min_size: int = 1,
+    quantiles: int = 4,
 ) -> pd.Series:
     """Population size class of each territory (labels such as ``"2000-5000"``).
 
     Classes with fewer than ``min_size`` territories are merged with the next
     smaller class (or the next larger one for the smallest), so that every
-    peer group is large enough to rank in.
+    peer group is large enough to rank in. When that leaves fewer than
+    :data:`MIN_SIZE_CLASSES` classes (the 101 départements fall in two: under and
+    over a million inhabitants), the classes are population quantiles instead:
+    ``quantiles`` of them (quartiles), or fewer so that each holds at least
+    ``min_size`` territories, with limits rounded to two significant digits;
+    ``quantiles=1`` keeps the fixed classes. Territories without a population
+    are in the class ``"unknown"``.
 
     Examples
     --------
@@ -199,21 +217,33 @@ def size_classes(
     ['0-500', '2000-5000']
     >>> size_classes(pd.Series([120.0, 300.0, 3000.0], index=list("abc")), min_size=2).tolist()
     ['0-5000', '0-5000', '0-5000']
+    >>> pop = pd.Series([1e5, 2e5, 3e5, 4e5, 5e5, 6e5, 7e5, 8e5], index=list("abcdefgh"))
+    >>> size_classes(pop, min_size=2).value_counts().sort_index().to_dict()
+    {'0-280000': 2, '280000-450000': 2, '450000-620000': 2, '620000+': 2}
     """
     edges = [float(b) for b in bins]
     if len(edges) < 2 or np.any(np.diff(edges) <= 0):
         raise InvalidArgumentError(
             "bins", bins, "increasing class limits", "Pass e.g. bins=(0, 500, 2000, inf)."
         )
+    if not isinstance(quantiles, int) or quantiles < 1:
+        raise InvalidArgumentError(
+            "quantiles", quantiles, "an integer >= 1",
+            "Pass e.g. quantiles=4 (quartiles when the fixed classes are too few), or 1.",
+        )  # fmt: skip
     pop = population.astype(float)
+    known = pop.dropna()
     while len(edges) > 2:
-        counts = np.histogram(pop.dropna(), bins=edges)[0]
+        counts = np.histogram(known, bins=edges)[0]
         small = [i for i, c in enumerate(counts) if 0 < c < min_size]
         if not small:
             break
         i = small[0]
         # merge class i with its smaller neighbour (drop its lower edge)
         edges.pop(i if i > 0 else 1)
+    used = int((np.histogram(known, bins=edges)[0] > 0).sum())
+    if used < MIN_SIZE_CLASSES:
+        edges = _quantile_edges(known, quantiles, max(min_size, 1), used) or edges
 
     def name(a: float, b: float) -> str:
         return f"{int(a)}-{int(b)}" if np.isfinite(b) else f"{int(a)}+"
@@ -221,6 +251,21 @@ def size_classes(
     labels = [name(a, b) for a, b in pairwise(edges)]
     classes = pd.cut(pop, edges, labels=labels, right=False)
     return classes.astype("str").where(classes.notna(), "unknown").rename("peer_group")
+
+
+def _quantile_edges(
+    known: pd.Series, quantiles: int, min_size: int, used: int
+) -> list[float] | None:
+    """Limits of population quantile classes (2 significant digits), each holding at
+    least ``min_size`` territories; ``None`` when no more than ``used`` such classes fit."""
+    for k in range(min(quantiles, len(known) // min_size), used, -1):
+        cuts = np.quantile(known.to_numpy(), np.arange(1, k) / k)
+        inner = sorted({float(f"{c:.2g}") for c in cuts if c > 0})
+        edges = [0.0, *inner, np.inf]
+        counts = np.histogram(known, bins=edges)[0]
+        if len(edges) - 1 == k and (counts >= min_size).all():
+            return edges
+    return None
 
 
 def _group_index(groups: pd.Series | None, index: pd.Index) -> pd.Series:

@@ -24,7 +24,7 @@ from territorial.diagnose.spatial import NOT_SIGNIFICANT, LocalMoran, global_mor
 from territorial.diagnose.typology import Typology, typology
 from territorial.diagnose.weights import ContiguityWeights
 from territorial.errors import TerritoryNotFoundError
-from territorial.format import check_lang
+from territorial.format import NBSP, check_lang, format_number
 
 __all__ = ["Diagnosis", "DiagnosisSet", "diagnose", "diagnose_all", "to_csv_frame"]
 
@@ -34,6 +34,62 @@ CLUSTER_NAMES = {
     "High-Low": {"fr": "Haut-Bas", "en": "High-Low"},
     "Low-High": {"fr": "Bas-Haut", "en": "Low-High"},
 }
+#: The local Moran clusters said in words, for the text read by the public (the codes
+#: of :data:`CLUSTER_NAMES` stay in the machine outputs).
+CLUSTER_WORDS = {
+    "High-High": {
+        "fr": "valeur élevée, entourée de valeurs élevées",
+        "en": "high value among high values",
+    },
+    "Low-Low": {
+        "fr": "valeur faible, entourée de valeurs faibles",
+        "en": "low value among low values",
+    },
+    "High-Low": {
+        "fr": "valeur élevée, entourée de valeurs faibles",
+        "en": "high value among low values",
+    },
+    "Low-High": {
+        "fr": "valeur faible, entourée de valeurs élevées",
+        "en": "low value among high values",
+    },
+}
+#: The line of an isolated territory (no neighbour on its land mass).
+ISOLATED_TEXT = {
+    "fr": "Aucun voisin sur la même terre (île, outre-mer) : territoire isolé, sans "
+    "regroupement spatial",
+    "en": "No neighbour on the same land mass (island, overseas): isolated territory, no "
+    "spatial cluster",
+}
+
+
+def _min_count(spec: Any) -> float | None:
+    value = _spec_get(spec, "min_count", None)
+    return None if value is None else float(value)
+
+
+def withheld_note(labels: list[str], reason: str, lang: str) -> str:
+    """« 2 indicateurs non publiés (reason) : A ; B. »
+
+    Examples
+    --------
+    >>> withheld_note(["Part des femmes parmi les maires"], "fewer than 5 persons", "en")
+    'Withheld (fewer than 5 persons): 1 indicator, Part des femmes parmi les maires.'
+    """
+    n = len(labels)
+    if lang == "fr":
+        what = "indicateur" if n == 1 else "indicateurs"
+        done = "non publié" if n == 1 else "non publiés"
+        return f"{n} {what} {done} ({reason}){NBSP}: {' ; '.join(labels)}."
+    what = "indicator" if n == 1 else "indicators"
+    return f"Withheld ({reason}): {n} {what}, {'; '.join(labels)}."
+
+
+def _default_reason(spec: Any, lang: str) -> str:
+    n = format_number(_min_count(spec) or 0, lang=lang)
+    if lang == "fr":
+        return f"moins de {n} personnes ou événements"
+    return f"fewer than {n} persons or events"
 
 
 def _label(spec: Any, indicator: str, lang: str) -> str:
@@ -78,6 +134,17 @@ class Diagnosis:
         One dict per indicator with every number behind the sentences.
     spec
         How the diagnosis was made (rule, peers, references, weights, LISA, typology).
+    notes
+        Sentences on what is not said and why: values withheld (too few persons
+        or events, trivial by construction).
+    withheld
+        Ids of the indicators whose value is withheld for this territory.
+    isolated
+        True when the territory has no neighbour on its land mass (an island,
+        an overseas territory): its spatial status is "isolated", no cluster.
+    type_summary
+        The type's distinctive indicators in words (``type_description`` gives
+        them in σ, for machines).
     """
 
     code: str
@@ -92,6 +159,10 @@ class Diagnosis:
     type_description: str
     findings: list[dict]
     spec: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+    isolated: bool = False
+    type_summary: str = ""
 
     def to_dict(self) -> dict:
         """A JSON-able dict (NaN become ``None``).
@@ -101,7 +172,7 @@ class Diagnosis:
         >>> v = pd.DataFrame({"x": [float(i) for i in range(10)]}, index=list("abcdefghij"))
         >>> d = diagnose(v, {"x": {"polarity": "higher_is_better", "label": {"fr": "X"}}})
         >>> sorted(d.diagnosis("j").to_dict())[:3]
-        ['code', 'findings', 'lang']
+        ['code', 'findings', 'isolated']
         """
         return _clean(
             {
@@ -117,36 +188,40 @@ class Diagnosis:
                 "type_description": self.type_description,
                 "findings": self.findings,
                 "spec": self.spec,
+                "notes": self.notes,
+                "withheld": self.withheld,
+                "isolated": self.isolated,
+                "type_summary": self.type_summary,
             }
         )
 
     def _sections(self) -> list[tuple[str, list[str]]]:
         fr = self.lang == "fr"
+        sep = f"{NBSP}: " if fr else ": "
+        specs = self.spec.get("_specs", {})
         lisa = [
-            f"{_label(self.spec.get('_specs', {}).get(i, {}), i, self.lang)} : "
-            f"{CLUSTER_NAMES[c][self.lang]}"
-            if fr
-            else f"{_label(self.spec.get('_specs', {}).get(i, {}), i, self.lang)}: "
-            f"{CLUSTER_NAMES[c][self.lang]}"
+            f"{_label(specs.get(i, {}), i, self.lang)}{sep}{CLUSTER_WORDS[c][self.lang]}"
             for i, c in self.lisa.items()
         ]
-        return [
+        if self.isolated:
+            lisa.insert(0, ISOLATED_TEXT[self.lang])
+        sections = [
             ("Atouts" if fr else "Strengths", self.strengths),
             ("Faiblesses" if fr else "Weaknesses", self.weaknesses),
             ("Traits distinctifs" if fr else "Distinctive traits", self.traits),
-            ("Regroupements spatiaux (LISA)" if fr else "Spatial clusters (LISA)", lisa),
+            ("Regroupements spatiaux" if fr else "Spatial clusters", lisa),
         ]
+        if self.notes:
+            sections.append(("À savoir" if fr else "Notes", self.notes))
+        return sections
 
     def _title(self) -> str:
         title = f"{self.name} ({self.code})"
         if self.type:
             title += f" — type {self.type}"
-            if self.type_description:
-                title += (
-                    f" : {self.type_description}"
-                    if self.lang == "fr"
-                    else (f": {self.type_description}")
-                )
+            if self.type_summary:
+                title += f"{NBSP}: " if self.lang == "fr" else ": "
+                title += self.type_summary
         return title
 
     def __str__(self) -> str:
@@ -186,10 +261,27 @@ class DiagnosisSet:
     types: Typology | None = None
     comparable: bool = True
     spec: dict = field(default_factory=dict)
+    withheld: pd.DataFrame | None = None
+    counts: pd.DataFrame | None = None
+    notes_kwds: dict = field(default_factory=dict)
+    isolated: frozenset[str] = frozenset()
 
     @property
     def specs(self) -> Mapping[str, Any]:
         return self.comparison.specs
+
+    def _evidence(self, code: str, indicator: str, lang: str) -> tuple[float, str] | None:
+        """(count, noun) when the value rests on a modest number of events, else None."""
+        if self.counts is None or indicator not in self.counts.columns:
+            return None
+        count = self.counts.at[code, indicator] if code in self.counts.index else math.nan
+        least = _min_count(self.specs[indicator])
+        if count is None or math.isnan(float(count)) or least is None:
+            return None
+        if float(count) >= self.comparison.rule.confidence_factor * least:
+            return None
+        nouns = self.notes_kwds.get("nouns", {}).get(indicator, {})
+        return float(count), nouns.get(lang) or ("cas" if lang == "fr" else "cases")
 
     def _sentence(self, code: str, indicator: str, lang: str) -> str:
         c = self.comparison
@@ -200,15 +292,37 @@ class DiagnosisSet:
             value=float(c.values.at[code, indicator]),
             unit=str(_spec_get(spec, "unit", "") or ""),
             decimals=_spec_get(spec, "decimals", None),
-            gap=float(c.gaps[ref].at[code, indicator]) if ref else math.nan,
-            relative_gap=float(c.relative_gaps[ref].at[code, indicator]) if ref else math.nan,
+            reference=float(c.references[ref].at[code, indicator]) if ref else math.nan,
             reference_level=ref,
             decile=float(c.decile.at[code, indicator]),
             level=self.level,
             comparable=self.comparable,
             unstable=bool(c.unstable.at[code, indicator]),
+            evidence=self._evidence(code, indicator, lang),
             lang=lang,
         )
+
+    def _withheld_frame(self, index: pd.Index, columns: list[str]) -> pd.DataFrame:
+        assert self.withheld is not None
+        frame = self.withheld.reindex(index=index, columns=columns)
+        return frame.fillna(False).astype(bool)
+
+    def _withheld_of(self, code: str) -> list[str]:
+        if self.withheld is None or code not in self.withheld.index:
+            return []
+        columns = list(self.comparison.values.columns)
+        row = self._withheld_frame(pd.Index([code]), columns).iloc[0]
+        return [i for i in columns if row[i]]
+
+    def _notes(self, withheld: list[str], lang: str) -> list[str]:
+        """One note per reason, listing the indicators withheld for that reason."""
+        reasons = self.notes_kwds.get("reasons", {})
+        groups: dict[str, list[str]] = {}
+        for indicator in withheld:
+            spec = self.specs[indicator]
+            reason = reasons.get(indicator, {}).get(lang) or _default_reason(spec, lang)
+            groups.setdefault(reason, []).append(_label(spec, indicator, lang))
+        return [withheld_note(labels, reason, lang) for reason, labels in groups.items()]
 
     def diagnosis(self, code: str, *, lang: str = "fr") -> Diagnosis:
         """The diagnosis of one territory.
@@ -226,6 +340,7 @@ class DiagnosisSet:
         if code not in c.values.index:
             raise TerritoryNotFoundError(code, where=f"the {len(c.values)} diagnosed territories")
         primary = c.primary_reference
+        withheld = self._withheld_of(code)
         findings, buckets = [], {"strength": [], "weakness": [], "high": [], "low": []}
         for indicator in c.values.columns:
             status = c.status.at[code, indicator]
@@ -242,7 +357,10 @@ class DiagnosisSet:
                 "references": {lv: c.references[lv].at[code, indicator] for lv in c.references},
                 "primary_reference": primary,
                 "decisive_reference": c.decisive_reference.get(code),
+                "withheld": indicator in withheld,
             }
+            if self.counts is not None and indicator in self.counts.columns:
+                finding["count"] = self.counts[indicator].get(code, math.nan)
             if self.lisa is not None:
                 finding["lisa"] = self.lisa.clusters.at[code, indicator]
                 finding["lisa_p"] = self.lisa.p_sim.at[code, indicator]
@@ -255,10 +373,11 @@ class DiagnosisSet:
         if self.lisa is not None:
             row = self.lisa.clusters.loc[code]
             lisa = {i: v for i, v in row.items() if v in CLUSTER_NAMES}
-        type_, description = None, ""
+        type_, description, summary = None, "", ""
         if self.types is not None and code in self.types.labels.index:
             type_ = self.types.labels[code]
             description = self.types.describe(type_, specs=self.specs, lang=lang)
+            summary = self.types.describe(type_, specs=self.specs, lang=lang, plain=True)
         spec = dict(self.spec, _specs=dict(self.specs))
         return Diagnosis(
             code=code,
@@ -273,6 +392,10 @@ class DiagnosisSet:
             type_description=description,
             findings=findings,
             spec=self._public_spec(spec),
+            notes=self._notes(withheld, lang),
+            withheld=withheld,
+            isolated=code in self.isolated,
+            type_summary=summary,
         )
 
     @staticmethod
@@ -294,10 +417,13 @@ class DiagnosisSet:
 
         Columns: ``name, strengths, weaknesses, traits`` (lists of sentences,
         most important first), ``lisa`` (dict of significant clusters),
-        ``type``, ``type_description``, then per indicator ``<id>`` (value),
+        ``isolated`` (no neighbour on the land mass), ``notes`` (what is withheld
+        and why), ``withheld`` (ids), ``type``, ``type_description`` (σ),
+        ``type_summary`` (words), then per indicator ``<id>`` (value),
         ``<id>__percentile``, ``<id>__decile``, ``<id>__robust_z``,
         ``<id>__reference`` (the decisive one, see :class:`StrengthRule`),
-        ``<id>__status`` and ``<id>__lisa``.
+        ``<id>__status``, ``<id>__lisa`` (``"Isolated"`` for an isolated
+        territory), and ``<id>__withheld`` when withheld values were given.
 
         Examples
         --------
@@ -313,9 +439,8 @@ class DiagnosisSet:
         values = c.values.to_numpy()
         status = c.status.to_numpy()
         nan = np.full(values.shape, np.nan)
-        decisive_gaps, decisive_relative = c.decisive("gaps"), c.decisive("relative_gaps")
-        gaps = nan if decisive_gaps is None else decisive_gaps.to_numpy()
-        relative = nan if decisive_relative is None else decisive_relative.to_numpy()
+        decisive_refs = c.decisive("references")
+        refs = nan if decisive_refs is None else decisive_refs.to_numpy()
         decisive_levels = c.decisive_reference.to_numpy()
         deciles = c.decile.to_numpy()
         unstable = c.unstable.to_numpy()
@@ -347,13 +472,15 @@ class DiagnosisSet:
                 value=float(values[i, j]),
                 unit=unit,
                 decimals=decimals,
-                gap=float(gaps[i, j]),
-                relative_gap=float(relative[i, j]),
+                reference=float(refs[i, j]),
                 reference_level=decisive_levels[i],
                 decile=float(deciles[i, j]),
                 level=self.level,
                 comparable=self.comparable,
                 unstable=bool(unstable[i, j]),
+                evidence=self._evidence(str(index[i]), columns[j], lang)
+                if self.counts is not None
+                else None,
                 lang=lang,
             )
             lists[target[status[i, j]]][i].append(sentence)
@@ -367,14 +494,30 @@ class DiagnosisSet:
             for i, j in zip(*np.nonzero(np.isin(clusters, list(CLUSTER_NAMES))), strict=True):
                 lisa[i][columns[j]] = clusters[i, j]
         out["lisa"] = lisa
+        out["isolated"] = index.astype("str").isin(list(self.isolated))
+        withheld_lists: list[list[str]] = [[] for _ in range(len(index))]
+        if self.withheld is not None:
+            hidden = self._withheld_frame(index, columns).to_numpy()
+            for i, j in zip(*np.nonzero(hidden), strict=True):
+                withheld_lists[i].append(columns[j])
+        notes_of: dict[tuple[str, ...], list[str]] = {}  # few distinct combinations
+        for w in withheld_lists:
+            if w and tuple(w) not in notes_of:
+                notes_of[tuple(w)] = self._notes(w, lang)
+        out["notes"] = [notes_of[tuple(w)] if w else [] for w in withheld_lists]
+        out["withheld"] = withheld_lists
         if self.types is not None:
             out["type"] = self.types.labels.reindex(index)
             descriptions = {
                 t: self.types.describe(t, specs=self.specs, lang=lang)
                 for t in self.types.profiles.index
             }
+            summaries = {
+                t: self.types.describe(t, specs=self.specs, lang=lang, plain=True)
+                for t in self.types.profiles.index
+            }
             out["type_description"] = out["type"].map(descriptions)
-        decisive_refs = c.decisive("references")
+            out["type_summary"] = out["type"].map(summaries)
         details = {}
         for indicator in c.values.columns:
             details[indicator] = c.values[indicator]
@@ -386,6 +529,10 @@ class DiagnosisSet:
             details[f"{indicator}__status"] = c.status[indicator]
             if self.lisa is not None:
                 details[f"{indicator}__lisa"] = self.lisa.clusters[indicator]
+            if self.withheld is not None:
+                details[f"{indicator}__withheld"] = self._withheld_frame(index, [indicator])[
+                    indicator
+                ]
         out = pd.concat([out, pd.DataFrame(details, index=index)], axis=1)
         out.attrs["territorial"] = _clean({k: v for k, v in self.spec.items()})
         return out
@@ -407,6 +554,9 @@ def diagnose(
     types: Typology | int | None = None,
     type_indicators: list[str] | None = None,
     rule: StrengthRule | None = None,
+    withheld: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
+    notes_kwds: Mapping[str, Any] | None = None,
 ) -> DiagnosisSet:
     """Diagnose every territory of a level.
 
@@ -433,6 +583,20 @@ def diagnose(
     types
         A ready :class:`Typology`, or a number of k-means types to build on
         ``type_indicators`` (default: all indicators), or ``None``.
+    withheld
+        Booleans like ``values`` (e.g. ``IndicatorTable.withheld``): values
+        withheld because they rest on too few persons or events (missing in
+        ``values``). Each diagnosis says how many and why (``notes``).
+    counts
+        The number of events each value rests on (for rates of events, not for
+        censuses of persons): a value resting on fewer than
+        ``rule.confidence_factor`` times its spec's ``min_count`` gets a
+        confidence note in its sentence.
+    notes_kwds
+        Words of the notes: ``reasons`` (indicator -> ``{"fr", "en"}``: why its
+        values are withheld; default « moins de N personnes ou événements ») and
+        ``nouns`` (indicator -> ``{"fr", "en"}``: what ``counts`` counts, e.g.
+        ``{"fr": "tués", "en": "deaths"}``).
 
     Returns
     -------
@@ -460,6 +624,7 @@ def diagnose(
         "comparison": comparison.report,
     }
     lisa = moran = None
+    isolated: frozenset[str] = frozenset()
     if weights is not None:
         kwds = dict(lisa_kwds or {})
         aligned = comparison.values.reindex(weights.codes)
@@ -473,6 +638,8 @@ def diagnose(
         moran = global_moran(aligned, weights).table
         spec["lisa"] = lisa.spec
         spec["islands"] = dict(weights.islands)
+        isolated = frozenset(weights.isolated) & frozenset(values.index.astype("str"))
+        spec["isolated"] = sorted(isolated)
     typ = None
     if isinstance(types, Typology):
         typ = types
@@ -481,6 +648,11 @@ def diagnose(
         typ = typology(comparison.values[cols], k=int(types))
     if typ is not None:
         spec["typology"] = typ.spec
+    if withheld is not None:
+        hidden = withheld.reindex(index=values.index, columns=values.columns)
+        hidden = hidden.fillna(False).astype(bool)
+        spec["withheld"] = {k: int(v) for k, v in hidden.sum().items() if v}
+        withheld = hidden
     return DiagnosisSet(
         comparison=comparison,
         names=names.astype("str"),
@@ -490,6 +662,10 @@ def diagnose(
         types=typ,
         comparable=peers is not None if comparable is None else comparable,
         spec=spec,
+        withheld=withheld,
+        counts=None if counts is None else counts.reindex(values.index),
+        notes_kwds=dict(notes_kwds or {}),
+        isolated=isolated,
     )
 
 

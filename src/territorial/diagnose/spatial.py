@@ -23,6 +23,7 @@ from territorial.errors import InvalidArgumentError
 
 __all__ = [
     "CLUSTER_LABELS",
+    "ISOLATED",
     "GlobalMoran",
     "LocalMoran",
     "fdr_threshold",
@@ -34,6 +35,9 @@ __all__ = [
 CLUSTER_LABELS: dict[int, str] = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
 NOT_SIGNIFICANT = "Not significant"
 NO_DATA = "No data"
+#: Spatial status of a territory without any neighbour on its land mass (an island, an
+#: overseas territory): no local statistic is computed for it, and none across the sea.
+ISOLATED = "Isolated"
 TIE_TOLERANCE = 1e-9
 DRAW_MARGIN = 32  # extra draws per permutation, for indicators with missing values
 
@@ -57,7 +61,9 @@ class LocalMoran:
     ``Is`` (local statistic), ``quadrant`` (1 HH, 2 LH, 3 LL, 4 HL, as esda),
     ``p_sim`` (folded pseudo p-value), ``clusters`` (labels after the
     significance threshold, :data:`CLUSTER_LABELS` or ``"Not significant"``,
-    ``"No data"`` where the value is missing). ``thresholds`` gives the p-value
+    ``"No data"`` where the value is missing, ``"Isolated"`` (:data:`ISOLATED`) where
+    the territory has no neighbour with a value on its land mass; its statistics are
+    then NaN). ``thresholds`` gives the p-value
     cut-off used per indicator (``alpha`` or the false-discovery-rate one).
     """
 
@@ -109,6 +115,26 @@ def _check(values: pd.DataFrame, weights: ContiguityWeights) -> pd.DataFrame:
         values.index = codes
         values = values.loc[weights.codes]
     return values.astype(float)
+
+
+def _connected(
+    weights: ContiguityWeights, mask: np.ndarray, k: int
+) -> tuple[np.ndarray, ContiguityWeights, np.ndarray]:
+    """The territories of ``mask`` that keep a neighbour, their graph, and the isolated ones.
+
+    Returns the new mask, the weights restricted to it (every territory with at least
+    one neighbour) and the positions (in ``weights``) of the territories left out
+    because they have no neighbour with a value on their land mass.
+    """
+    sub = weights.subset(mask, k=k)
+    lonely = sub.cardinalities == 0
+    if not lonely.any():
+        return mask, sub, np.empty(0, dtype=np.intp)
+    rows = np.flatnonzero(mask)
+    alone = rows[lonely]
+    mask = mask.copy()
+    mask[alone] = False
+    return mask, sub.subset(~lonely, k=k), alone
 
 
 def _permutations(n: int, max_card: int, permutations: int, seed: int) -> np.ndarray:
@@ -312,7 +338,9 @@ def local_moran(
         ``alpha`` for each indicator.
     island_neighbours
         Territories whose neighbours all lack a value for an indicator are
-        attached to that many nearest territories with a value.
+        attached to that many nearest territories with a value on the same land
+        mass (see :attr:`ContiguityWeights.land`); with none, and for territories
+        without any neighbour, the status is ``"Isolated"``.
 
     Returns
     -------
@@ -354,11 +382,15 @@ def local_moran(
     patterns: dict[bytes, list[int]] = {}
     for j in range(shape[1]):
         patterns.setdefault(np.packbits(present[:, j]).tobytes(), []).append(j)
+    isolated = np.zeros(shape, dtype=bool)
     for columns in patterns.values():
         mask = present[:, columns[0]]
         if mask.sum() < 3:  # nothing to compare: the clusters say "No data"
             continue
-        sub = weights.subset(mask, k=island_neighbours)
+        mask, sub, alone = _connected(weights, mask, island_neighbours)
+        isolated[np.ix_(alone, columns)] = True
+        if mask.sum() < 3:
+            continue
         y = values.to_numpy()[mask][:, columns]
         z = np.empty_like(y)
         for j in range(y.shape[1]):  # column by column, with esda's arithmetic
@@ -381,11 +413,13 @@ def local_moran(
     labels = np.full(shape, NOT_SIGNIFICANT, dtype=object)
     for j, column in enumerate(values.columns):
         ok = present[:, j]
-        cut = fdr_threshold(p_sim[ok, j], alpha) if fdr else alpha
+        tested = ok & ~isolated[:, j]
+        cut = fdr_threshold(p_sim[tested, j], alpha) if fdr else alpha
         thresholds[column] = cut
         significant = ok & (p_sim[:, j] < cut)
         for q, name in CLUSTER_LABELS.items():
             labels[significant & (quadrant[:, j] == q), j] = name
+        labels[isolated[:, j], j] = ISOLATED
         labels[~ok, j] = NO_DATA
     index, cols = values.index, values.columns
     spec = dict(
@@ -411,7 +445,8 @@ def global_moran(values: pd.DataFrame, weights: ContiguityWeights) -> GlobalMora
 
     Inference under the normality assumption (esda's ``z_norm``/``p_norm``,
     two-sided). Missing values are dropped per indicator (with territories left
-    without neighbours attached to their nearest one).
+    without neighbours attached to their nearest one on the same land mass), and
+    so are the isolated territories (``n`` counts the territories used).
 
     Examples
     --------
@@ -425,7 +460,7 @@ def global_moran(values: pd.DataFrame, weights: ContiguityWeights) -> GlobalMora
     """
     values = _check(values, weights)
     rows = {}
-    subsets: dict[bytes, ContiguityWeights] = {}
+    subsets: dict[bytes, tuple[np.ndarray, ContiguityWeights, np.ndarray]] = {}
     for column in values.columns:
         mask = values[column].notna().to_numpy()
         if mask.sum() < 3:
@@ -434,8 +469,12 @@ def global_moran(values: pd.DataFrame, weights: ContiguityWeights) -> GlobalMora
             continue
         key = np.packbits(mask).tobytes()
         if key not in subsets:
-            subsets[key] = weights.subset(mask)
-        sub = subsets[key]
+            subsets[key] = _connected(weights, mask, 1)
+        mask, sub, _ = subsets[key]
+        if mask.sum() < 3:
+            rows[column] = {"I": np.nan, "expected": np.nan, "z": np.nan, "p_value": np.nan,
+                            "n": int(mask.sum())}  # fmt: skip
+            continue
         y = values[column].to_numpy()[mask]
         n = len(y)
         w = sub.row_standardised().tocsr()

@@ -44,8 +44,19 @@ class Typology:
     distinctive: dict[str, list[tuple[str, float]]]
     spec: dict = field(default_factory=dict)
 
-    def describe(self, type_: str, *, specs: Mapping[str, Any] | None = None, lang: str = "fr"):
+    def describe(
+        self,
+        type_: str,
+        *,
+        specs: Mapping[str, Any] | None = None,
+        lang: str = "fr",
+        plain: bool = False,
+    ) -> str:
         """A short text naming the most distinctive indicators of a type.
+
+        ``plain=False`` (machine outputs) gives the mean standardised deviation
+        (« +1,0 σ »); ``plain=True`` (text for the public) says it in words: well
+        above (2 σ or more), above (1 σ), slightly above the average.
 
         Examples
         --------
@@ -53,6 +64,8 @@ class Typology:
         >>> t = typology(v, k=2, seed=0)
         >>> t.describe(t.labels["c"]).replace("\\xa0", " ")
         'x (+1,0 σ)'
+        >>> t.describe(t.labels["c"], lang="en", plain=True)
+        'x: above average'
         """
         from territorial.format import NBSP, format_number
 
@@ -63,10 +76,33 @@ class Typology:
                 spec = specs[indicator]
                 get = getattr(spec, "label_in", None)
                 label = get(lang) if get else spec.get("label", {}).get(lang, indicator)
+            if plain:
+                sep = f"{NBSP}: " if lang == "fr" else ": "
+                parts.append(f"{label}{sep}{_in_words(z, lang)}")
+                continue
             sign = "+" if z >= 0 else "−"
             value = format_number(abs(z), lang=lang, decimals=1)
             parts.append(f"{label} ({sign}{value}{NBSP}σ)")
-        return ", ".join(parts)
+        if not plain:
+            return ", ".join(parts)
+        return (" ; " if lang == "fr" else "; ").join(parts)
+
+
+_WORDS = {
+    "fr": ("très au-dessus de la moyenne", "au-dessus de la moyenne",
+           "un peu au-dessus de la moyenne", "un peu en dessous de la moyenne",
+           "en dessous de la moyenne", "très en dessous de la moyenne"),
+    "en": ("well above average", "above average", "slightly above average",
+           "slightly below average", "below average", "well below average"),
+}  # fmt: skip
+
+
+def _in_words(z: float, lang: str) -> str:
+    """A mean standardised deviation said in words (2 σ or more: « très »...)."""
+    words = _WORDS.get(lang, _WORDS["fr"])
+    size = round(abs(z), 1)  # as the machine output shows it
+    step = 0 if size >= 2 else 1 if size >= 1 else 2
+    return words[step] if z >= 0 else words[5 - step]
 
 
 def _standardise(values: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -115,7 +151,12 @@ def typology(
             "Choose fewer types.",
         )  # fmt: skip
     z, imputed = _standardise(values)
-    model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(z.to_numpy())
+    from threadpoolctl import threadpool_limits
+
+    # one thread: on a small table, OpenMP threads spin against each other and against
+    # the other processes (7x slower on 2 loaded cores); the result is the same
+    with threadpool_limits(limits=1):
+        model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(z.to_numpy())
     labels = _relabel(model.labels_, values.index, "T")
     profiles, distinctive = _describe(z, labels, n_distinctive)
     spec = {
@@ -138,9 +179,10 @@ def regionalise(
 ) -> Typology:
     """Spatially contiguous regions (spopt ``WardSpatial``) on standardised indicators.
 
-    Each region is connected in the contiguity graph (islands are connected
-    through the links :func:`~territorial.diagnose.weights.contiguity_weights`
-    added to their nearest territories).
+    Each region is connected in the contiguity graph; isolated territories
+    (islands, overseas) are first attached to their nearest territory
+    (:meth:`~territorial.diagnose.weights.ContiguityWeights.attached`), since a
+    region needs a connected graph.
 
     Examples
     --------
@@ -161,6 +203,7 @@ def regionalise(
             f"an integer between 2 and the number of territories ({len(values)})",
             "Choose fewer regions.",
         )  # fmt: skip
+    weights = weights.attached()
     values = values.reindex(weights.codes)
     z, imputed = _standardise(values)
     columns = [f"v{i}" for i in range(z.shape[1])]

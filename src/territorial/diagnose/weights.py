@@ -1,12 +1,14 @@
-"""Contiguity weights built from shared vertices or edges, with islands attached.
+"""Contiguity weights built from shared vertices or edges; islands isolated or attached.
 
 The graph is computed with shapely 2 and numpy (no Python loop over
 territories): every vertex (queen) or every edge (rook) of every polygon is
-hashed, and two territories are neighbours when they share one. Territories
-without any neighbour (islands such as Île-de-Sein or Ouessant) are attached
-to their nearest territories by distance between representative points and
-reported in :attr:`ContiguityWeights.islands`, so that no local statistic is
-ever computed on an empty neighbourhood.
+hashed, and two territories are neighbours when they share one. A territory
+without any neighbour on its own land mass (an island such as Ouessant, an
+overseas département) is left without neighbours by default: its spatial
+status is "isolated" (:attr:`ContiguityWeights.isolated`), and no local
+statistic links it to another island across the sea. ``islands="attach"``
+attaches such territories to their nearest ones instead, by distance between
+representative points, reported in :attr:`ContiguityWeights.islands`.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from scipy.spatial import cKDTree
 
 from territorial.errors import InvalidArgumentError, MissingCRSError, format_values
 
-__all__ = ["ContiguityWeights", "contiguity_weights"]
+__all__ = ["ISLANDS", "ContiguityWeights", "contiguity_weights"]
 
 CONTIGUITY = ("queen", "rook")
+#: What becomes of a territory without a contiguous neighbour.
+ISLANDS = ("isolate", "attach")
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,17 @@ class ContiguityWeights:
         neighbours of ``codes[i]`` (sorted, or in the order of a libpysal source).
     islands
         Codes that had no contiguous neighbour, mapped to the codes they were
-        attached to.
+        attached to (``islands="attach"``; empty by default).
     spec
         JSON-able description of how the graph was built (recorded in outputs).
     points
         Coordinates of the representative points (unit-sphere xyz for a
         geographic CRS), used to attach islands and data gaps.
+    land
+        Land mass of each territory: the label of its connected component in the
+        contiguity graph (``None`` when islands were attached). A territory whose
+        neighbours lack a value is attached to the nearest territory with one on
+        the same land mass only, never across the sea.
     """
 
     codes: pd.Index
@@ -53,6 +62,7 @@ class ContiguityWeights:
     islands: dict[str, list[str]] = field(default_factory=dict)
     spec: dict = field(default_factory=dict)
     points: np.ndarray | None = None
+    land: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -63,6 +73,21 @@ class ContiguityWeights:
     def cardinalities(self) -> np.ndarray:
         """Number of neighbours of each territory."""
         return np.diff(self.adjacency.indptr)
+
+    @property
+    def isolated(self) -> list[str]:
+        """Codes of the territories without any neighbour (spatial status "isolated").
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely
+        >>> g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1),
+        ...                                shapely.box(5, 5, 6, 6)], index=["a", "b", "c"],
+        ...                      crs=3857)
+        >>> contiguity_weights(g).isolated
+        ['c']
+        """
+        return [str(c) for c in self.codes[self.cardinalities == 0]]
 
     def neighbours(self, code: str) -> list[str]:
         """Codes of the neighbours of ``code``.
@@ -83,7 +108,9 @@ class ContiguityWeights:
         """Restrict the graph to the territories where ``mask`` is true.
 
         Territories left without a neighbour are attached to their ``k``
-        nearest kept territories and listed in ``islands``.
+        nearest kept territories (on the same land mass when :attr:`land` is
+        known) and listed in ``islands``; those with no kept territory on their
+        land mass stay without neighbours (:attr:`isolated`).
         """
         mask = np.asarray(mask, dtype=bool)
         if mask.all():
@@ -91,13 +118,45 @@ class ContiguityWeights:
         keep = np.flatnonzero(mask)
         adjacency = self.adjacency[keep][:, keep].tocsr()
         points = self.points[keep] if self.points is not None else None
+        land = self.land[keep] if self.land is not None else None
         codes = self.codes[keep]
-        adjacency, attached = _attach_islands(adjacency, points, codes, k)
+        adjacency, attached = _attach_islands(adjacency, points, codes, k, land=land)
         kept = set(codes.tolist())
         islands = {c: v for c, v in self.islands.items() if c in kept}
         islands.update(attached)
         spec = dict(self.spec, n=len(codes), n_islands_attached=len(islands))
-        return ContiguityWeights(codes, adjacency, islands, spec, points)
+        out = ContiguityWeights(codes, adjacency, islands, spec, points, land)
+        out.spec["n_isolated"] = len(out.isolated)
+        return out
+
+    def attached(self, *, k: int = 1) -> ContiguityWeights:
+        """The same graph with every isolated territory attached to its ``k`` nearest ones.
+
+        For methods that need a connected graph (contiguous regions): the links
+        cross the sea and are listed in ``islands``.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely
+        >>> g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1),
+        ...                                shapely.box(5, 5, 6, 6)], index=["a", "b", "c"],
+        ...                      crs=3857)
+        >>> contiguity_weights(g).attached().islands
+        {'c': ['b']}
+        """
+        if not self.isolated:
+            return self
+        if self.points is None:
+            raise InvalidArgumentError(
+                "weights", f"weights with the isolated territories {format_values(self.isolated)}",
+                "weights built from geometries (contiguity_weights)",
+                "Build the weights with contiguity_weights(territories, islands='attach').",
+            )  # fmt: skip
+        adjacency, attached = _attach_islands(self.adjacency, self.points, self.codes, k)
+        islands = dict(self.islands, **attached)
+        spec = dict(self.spec, islands="attached to nearest by representative point",
+                    n_islands_attached=len(islands), n_isolated=0)  # fmt: skip
+        return ContiguityWeights(self.codes, adjacency, islands, spec, self.points, None)
 
     def row_standardised(self) -> sparse.csr_matrix:
         """The row-standardised weights matrix (each row sums to one)."""
@@ -110,16 +169,9 @@ class ContiguityWeights:
     def from_libpysal(cls, w) -> ContiguityWeights:
         """Binary weights from a :class:`libpysal.weights.W` (its links, not its values).
 
-        Islands cannot be attached without geometries: give them neighbours first.
+        The islands of ``w`` stay without neighbours (:attr:`isolated`); without
+        geometries they cannot be attached.
         """
-        if w.islands:
-            raise InvalidArgumentError(
-                "w",
-                f"W with islands {format_values(w.islands)}",
-                "weights where every territory has a neighbour",
-                "Build the weights with contiguity_weights(territories), which attaches "
-                "islands to their nearest territories.",
-            )
         codes = pd.Index([str(i) for i in w.id_order], dtype=object)
         source = w.sparse.tocsr()
         # keep the source's order of neighbours: lags then sum in the same order as libpysal
@@ -133,8 +185,10 @@ class ContiguityWeights:
             "n": len(codes),
             "n_links": int(adjacency.nnz),
             "n_islands_attached": 0,
+            "n_isolated": len(w.islands),
         }
-        return cls(codes, adjacency, {}, spec, None)
+        land = sparse.csgraph.connected_components(adjacency, directed=False)[1]
+        return cls(codes, adjacency, {}, spec, None, land)
 
     def to_libpysal(self):
         """The same graph as a :class:`libpysal.weights.W` (binary, ids are codes)."""
@@ -158,23 +212,43 @@ def _representative_xyz(geometry: gpd.GeoSeries) -> np.ndarray:
 
 
 def _attach_islands(
-    adjacency: sparse.csr_matrix, points: np.ndarray | None, codes: pd.Index, k: int
+    adjacency: sparse.csr_matrix,
+    points: np.ndarray | None,
+    codes: pd.Index,
+    k: int,
+    *,
+    land: np.ndarray | None = None,
 ) -> tuple[sparse.csr_matrix, dict[str, list[str]]]:
+    """Attach the territories without neighbours to their ``k`` nearest ones.
+
+    With ``land`` (a land-mass label per territory), only to territories of the same
+    land mass; those with none stay without neighbours.
+    """
     card = np.diff(adjacency.indptr)
     lonely = np.flatnonzero(card == 0)
-    if len(lonely) == 0 or len(codes) < 2:
+    if len(lonely) == 0 or len(codes) < 2 or points is None:
         return adjacency, {}
-    tree = cKDTree(points)
-    kk = min(k + 1, len(codes))
-    _, nearest = tree.query(points[lonely], k=kk)
-    nearest = np.atleast_2d(nearest)
+    chosen: dict[int, list[int]] = {}
+    for label in [None] if land is None else np.unique(land[lonely]):
+        among = np.arange(len(codes)) if label is None else np.flatnonzero(land == label)
+        these = lonely if label is None else lonely[land[lonely] == label]
+        kk = min(k + 1, len(among))
+        if kk < 2:
+            continue  # alone on its land mass: isolated
+        _, nearest = cKDTree(points[among]).query(points[these], k=kk)
+        for island, row in zip(these, np.atleast_2d(nearest), strict=True):
+            chosen[int(island)] = [int(among[j]) for j in row if among[j] != island][:k]
     rows, cols, attached = [], [], {}
-    for island, row in zip(lonely, nearest, strict=True):
-        others = [j for j in row if j != island][:k]
+    for island in lonely:
+        others = chosen.get(int(island), [])
+        if not others:
+            continue  # nobody on its land mass: isolated
         attached[str(codes[island])] = [str(codes[j]) for j in others]
         for j in others:
             rows += [island, j]
             cols += [j, island]
+    if not rows:
+        return adjacency, {}
     extra = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=adjacency.shape)
     adjacency = ((adjacency + extra) > 0).astype(np.int8).tocsr()
     adjacency.sort_indices()
@@ -204,9 +278,10 @@ def contiguity_weights(
     territories: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
     contiguity: str = "queen",
+    islands: str = "isolate",
     island_neighbours: int = 1,
 ) -> ContiguityWeights:
-    """Contiguity weights of territories, islands attached to their nearest neighbours.
+    """Contiguity weights of territories; territories without a neighbour isolated.
 
     Parameters
     ----------
@@ -215,14 +290,20 @@ def contiguity_weights(
     contiguity
         ``"queen"`` (a shared vertex makes neighbours, like libpysal's Queen)
         or ``"rook"`` (a shared edge is needed).
+    islands
+        ``"isolate"`` (default): a territory without a contiguous neighbour (an
+        island, an overseas territory) keeps none; its spatial status is
+        "isolated" and no statistic ties it to a territory across the sea.
+        ``"attach"``: it is attached to its nearest territories (by
+        representative point), listed in ``islands``.
     island_neighbours
-        How many nearest territories (by representative point) an island is
-        attached to, symmetrically.
+        How many nearest territories an island is attached to, symmetrically
+        (``islands="attach"``, and data gaps on the same land mass).
 
     Returns
     -------
     ContiguityWeights
-        The graph, the islands attached and the specification.
+        The graph, the isolated or attached islands and the specification.
 
     Examples
     --------
@@ -230,13 +311,21 @@ def contiguity_weights(
     >>> g = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2),
     ...                                shapely.box(5, 5, 6, 6)], index=["a", "b", "c"], crs=3857)
     >>> w = contiguity_weights(g)
-    >>> w.neighbours("a"), w.islands
-    (['b'], {'c': ['b']})
+    >>> w.neighbours("a"), w.isolated, w.neighbours("c")
+    (['b'], ['c'], [])
+    >>> contiguity_weights(g, islands="attach").islands
+    {'c': ['b']}
     """
     if contiguity not in CONTIGUITY:
         raise InvalidArgumentError(
             "contiguity", contiguity, "'queen' or 'rook'", "Pass contiguity='queen' or 'rook'."
         )
+    if islands not in ISLANDS:
+        raise InvalidArgumentError(
+            "islands", islands, "'isolate' or 'attach'",
+            "Pass islands='isolate' (no neighbour across the sea) or 'attach' (nearest "
+            "territories).",
+        )  # fmt: skip
     if not isinstance(island_neighbours, int) or island_neighbours < 1:
         raise InvalidArgumentError(
             "island_neighbours",
@@ -278,19 +367,28 @@ def contiguity_weights(
         adjacency = sparse.csr_matrix((n, n), dtype=np.int8)
     adjacency.sort_indices()
     points = _representative_xyz(geometry)
-    adjacency, islands = _attach_islands(adjacency, points, codes, island_neighbours)
+    land = None
+    if islands == "attach":
+        adjacency, attached = _attach_islands(adjacency, points, codes, island_neighbours)
+        how = "attached to nearest by representative point"
+    else:
+        attached = {}
+        land = sparse.csgraph.connected_components(adjacency, directed=False)[1]
+        how = "isolated: no neighbour across the sea (spatial status 'Isolated')"
     n_components = sparse.csgraph.connected_components(adjacency, directed=False)[0]
     spec = {
         "kind": "contiguity",
         "contiguity": contiguity,
         "shared": "vertex" if contiguity == "queen" else "edge",
         "transform": "row-standardised",
-        "islands": "attached to nearest by representative point",
+        "islands": how,
         "island_neighbours": island_neighbours,
         "n": n,
         "n_links": int(adjacency.nnz),
         "mean_neighbours": float(adjacency.nnz / n) if n else 0.0,
-        "n_islands_attached": len(islands),
+        "n_islands_attached": len(attached),
         "n_components": int(n_components),
     }
-    return ContiguityWeights(codes, adjacency, islands, spec, points)
+    out = ContiguityWeights(codes, adjacency, attached, spec, points, land)
+    out.spec["n_isolated"] = len(out.isolated)
+    return out

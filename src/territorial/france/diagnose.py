@@ -2,8 +2,12 @@
 
 Loads the territories and the France catalogue computed at the level and at
 each parent level up to France (references computed from the components by
-:func:`territorial.france.compute_france`), builds contiguity weights,
-and calls :func:`territorial.diagnose.diagnosis.diagnose`.
+:func:`territorial.france.compute_france`), builds contiguity weights (a
+territory without a neighbour on its land mass, an island or an overseas
+département, is isolated, never the neighbour of another island), and calls
+:func:`territorial.diagnose.diagnosis.diagnose` with the values withheld by the
+catalogue's ``count``/``min_count`` (too few persons or events, trivial by
+construction), why, and the number of road events behind each safety value.
 """
 
 from __future__ import annotations
@@ -22,14 +26,145 @@ from territorial.diagnose.typology import typology
 from territorial.diagnose.weights import contiguity_weights
 from territorial.errors import InvalidArgumentError, UnknownLevelError
 from territorial.france.levels import FRANCE_DIAGNOSIS_LEVELS
+from territorial.indicators.spec import Catalogue, IndicatorSpec, split_expression
 
-__all__ = ["FRANCE_DIAGNOSIS_LEVELS", "diagnose_france", "france_diagnosis_set", "france_profiles"]
+__all__ = [
+    "EVENT_NOUNS",
+    "FRANCE_DIAGNOSIS_LEVELS",
+    "diagnose_france",
+    "france_diagnosis_set",
+    "france_notes",
+    "france_profiles",
+]
 
 #: Empirical Bayes assumes a count over an exposure: every share, and these rates of
 #: events per inhabitant. Other ratios (a population-weighted mean distance) are not smoothed.
 SMOOTHABLE_RATES: tuple[str, ...] = ("road_accidents_rate", "road_deaths_rate")
-#: Smallest peer group: smaller size classes are merged with the next smaller one.
+#: Smallest peer group: smaller size classes are merged with the next smaller one (and
+#: population quantile classes, used when the fixed classes leave fewer than three, hold
+#: at least as many: the 101 départements get quartiles of 25).
 MIN_PEERS = 20
+
+#: Indicators that are rates or changes of random events, and what they count: their
+#: sentences get a confidence note where the events are few (see StrengthRule).
+EVENT_NOUNS: dict[str, dict[str, str]] = {
+    "road_accidents_rate": {"fr": "accidents", "en": "accidents"},
+    "road_deaths_rate": {"fr": "tués", "en": "deaths"},
+    "road_accidents_change": {"fr": "accidents", "en": "accidents"},
+    "road_deaths_change": {"fr": "tués", "en": "deaths"},
+}
+
+#: Why a value is withheld, by the component its ``count`` sums (docs/diagnose.md).
+_PERSONS = ("councillors", "councillors_age_known", "councillors_pcs_known", "mayors")
+_SINGLE = {
+    "fr": "0 ou 100 % par construction pour une seule commune",
+    "en": "0 or 100% by construction for a single commune",
+}
+_PREFECTURE = {
+    "fr": "la préfecture elle-même, à 0 km par construction",
+    "en": "the prefecture itself, at 0 km by construction",
+}
+
+
+def _least(specs: list[IndicatorSpec], lang: str) -> str:
+    from territorial.format import format_number
+
+    values = sorted({float(s.min_count or 0) for s in specs})
+    return (" ou " if lang == "fr" else " or ").join(format_number(v, lang=lang) for v in values)
+
+
+def _event_reason(events: list[IndicatorSpec]) -> dict[str, str]:
+    """One reason for every rate and change of road events (one note, not four)."""
+    rates = [s for s in events if s.kind != "growth"]
+    changes = [s for s in events if s.kind == "growth"]
+    fr, en = [], []
+    if rates:
+        fr.append(f"{_least(rates, 'fr')} pour un taux")
+        en.append(f"{_least(rates, 'en')} for a rate")
+    if changes:
+        fr.append(f"{_least(changes, 'fr')} sur les deux périodes pour une évolution")
+        en.append(f"{_least(changes, 'en')} over both periods for a change")
+    return {
+        "fr": "trop peu d'événements, il en faut " + ", ".join(fr),
+        "en": "too few events, it takes " + ", ".join(en),
+    }
+
+
+def _reason(spec: IndicatorSpec, events: dict[str, str]) -> dict[str, str] | None:
+    from territorial.format import format_number
+
+    columns = set(split_expression(spec.count or ""))
+    if not columns:
+        return None
+    if columns <= set(_PERSONS):
+        least = {lang: format_number(spec.min_count, lang=lang) for lang in ("fr", "en")}
+        return {
+            "fr": f"moins de {least['fr']} personnes : secret statistique",
+            "en": f"fewer than {least['en']} persons: statistical confidentiality",
+        }
+    if columns == {"n_communes"}:
+        return dict(_SINGLE)
+    if columns == {"communes_not_prefecture"}:
+        return dict(_PREFECTURE)
+    if spec.id in EVENT_NOUNS:
+        return dict(events)
+    return None
+
+
+def france_notes(catalogue: Catalogue) -> dict[str, dict[str, dict[str, str]]]:
+    """The words of the notes of a France diagnosis (``notes_kwds`` of ``diagnose``).
+
+    Examples
+    --------
+    >>> from territorial.france import france_catalogue
+    >>> notes = france_notes(france_catalogue())
+    >>> notes["reasons"]["women_mayors_share"]["en"]
+    'fewer than 5 persons: statistical confidentiality'
+    >>> notes["reasons"]["road_deaths_change"]["en"]
+    'too few events, it takes 20 for a rate, 80 over both periods for a change'
+    >>> notes["nouns"]["road_deaths_rate"]
+    {'fr': 'tués', 'en': 'deaths'}
+    """
+    events = [catalogue[i] for i in EVENT_NOUNS if i in catalogue and catalogue[i].count]
+    event_reason = _event_reason(events)
+    reasons = {}
+    for sid, spec in catalogue.items():
+        reason = _reason(spec, event_reason)
+        if reason is not None:
+            reasons[sid] = reason
+    nouns = {sid: dict(noun) for sid, noun in EVENT_NOUNS.items() if sid in catalogue}
+    return {"reasons": reasons, "nouns": nouns}
+
+
+def _event_counts(
+    level: str, catalogue: Catalogue, ids: list[str], cache: str | os.PathLike[str] | None
+) -> pd.DataFrame | None:
+    """The number of events behind each value of the event indicators among ``ids``."""
+    from territorial.france.indicators import compute_france
+
+    events = [i for i in ids if i in EVENT_NOUNS and catalogue[i].count]
+    if not events:
+        return None
+    stocks = [
+        IndicatorSpec(
+            id=f"{sid}__events",
+            label={"fr": sid},
+            theme=catalogue[sid].theme,
+            unit="nombre",
+            polarity="neutral",
+            kind="stock",
+            numerator=catalogue[sid].count,
+        )
+        for sid in events
+    ]
+    extended = Catalogue([*catalogue.values(), *stocks], name=catalogue.name,
+                         layers=catalogue.layers)  # fmt: skip
+    table = compute_france(
+        level, indicators=[*events, *(s.id for s in stocks)], catalogue=extended, cache=cache
+    )
+    counts = table.values[[s.id for s in stocks]]
+    counts.columns = events
+    return counts
 
 
 def france_diagnosis_set(
@@ -50,7 +185,9 @@ def france_diagnosis_set(
     """Diagnose every territory of a France level (see :func:`diagnose_france`).
 
     ``peers`` is ``"size"`` (same population class), ``"all"``, ``"type"``
-    (same k-means type on the indicators) or a Series of peer groups.
+    (same k-means type on the indicators) or a Series of peer groups. Size
+    classes are the fixed population classes, or population quartiles where
+    those leave fewer than three groups (the départements).
     """
     from territorial.france.data import load_france
     from territorial.france.indicators import compute_france
@@ -69,6 +206,8 @@ def france_diagnosis_set(
     report: dict[str, Any] = {"indicators": table.report}
     if ids is None:  # stocks measure size, not performance: left to the peer groups
         values = values[[c for c in values.columns if catalogue[c].kind != "stock"]]
+    withheld = None if table.withheld is None else table.withheld.reindex(columns=values.columns)
+    counts = _event_counts(level, catalogue, list(values.columns), cache)
     territories = load_france(level, cache=cache, progress=False)
     territories = territories.loc[territories.index.isin(values.index)]
     values = values.reindex(territories.index)
@@ -79,7 +218,13 @@ def france_diagnosis_set(
             if countable and c in table.parts:
                 parts = table.parts[c].reindex(values.index)
                 scale = float(parts["scale"].iloc[0]) if "scale" in parts else 1.0
-                values[c] = empirical_bayes(parts["numerator"], parts["denominator"], scale=scale)
+                smoothed_values = empirical_bayes(
+                    parts["numerator"], parts["denominator"], scale=scale
+                )
+                if withheld is not None:  # smoothing never brings a withheld value back
+                    hidden = withheld[c].reindex(values.index, fill_value=False)
+                    smoothed_values = smoothed_values.mask(hidden)
+                values[c] = smoothed_values
                 smoothed.append(c)
         report["smoothed"] = {
             "method": "global empirical Bayes",
@@ -129,6 +274,9 @@ def france_diagnosis_set(
         lisa_kwds={"permutations": permutations, "seed": seed, "alpha": alpha, "fdr": fdr},
         types=k if n >= 3 * 2 else None,
         rule=rule,
+        withheld=withheld,
+        counts=counts,
+        notes_kwds=france_notes(catalogue),
     )
     result.spec["sources"] = report
     return result
@@ -166,7 +314,7 @@ def diagnose_france(
     >>> for sentence in d.traits:
     ...     print(*sentence.replace("\\xa0", " ").split(", "), sep=",\\n  ")
     Population density: 1,033.3 inh./km²,
-      863% above the national value,
+      9.6 times the national value (107.3 inh./km²),
       10th decile of comparable regions
     >>> table = diagnose_france("region", indicators=["density"], lisa=False)
     >>> len(table), len(table.loc["06", "traits"])  # 18 régions; Mayotte diagnosed too

@@ -101,7 +101,10 @@ def accident_components(
     -------
     tuple
         The components (yearly averages 2018-2020 and 2005-2007 of accidents and
-        deaths, ``population_accidents``) and a report of the unmatched rows.
+        deaths, ``population_accidents``; the 3-year totals ``accidents_2018_2020``,
+        ``deaths_2018_2020``, ``accidents_2005_2007``, ``deaths_2005_2007``, the counts
+        of events the catalogue's ``min_count`` applies to) and a report of the
+        unmatched rows.
         Communes without a population (Mayotte) get NaN accident counts, so that
         rates keep the same scope above and below the line; the report counts
         them (``without_population``).
@@ -114,6 +117,8 @@ def accident_components(
     >>> comp, _ = accident_components(acc, com)
     >>> comp.loc["01001", ["accidents_per_year_2018_2020", "deaths_per_year_2005_2007"]].tolist()
     [1.0, 1.0]
+    >>> comp.loc["01001", ["accidents_2018_2020", "deaths_2005_2007"]].tolist()
+    [3.0, 3.0]
     """
     table = accidents.copy()
     table["commune"] = table["commune"].fillna("(unreadable)").astype("str")
@@ -133,16 +138,23 @@ def accident_components(
     out = pd.DataFrame(index=communes.index)
     for label, years in (("2018_2020", (2018, 2019, 2020)), ("2005_2007", (2005, 2006, 2007))):
         part = table[table["year"].isin(years)].groupby("commune")[["accidents", "deaths"]].sum()
-        out[f"accidents_per_year_{label}"] = part["accidents"].reindex(out.index).fillna(0) / 3
-        out[f"deaths_per_year_{label}"] = part["deaths"].reindex(out.index).fillna(0) / 3
+        accidents = part["accidents"].reindex(out.index).fillna(0)
+        deaths = part["deaths"].reindex(out.index).fillna(0)
+        out[f"accidents_per_year_{label}"] = accidents / 3
+        out[f"deaths_per_year_{label}"] = deaths / 3
+        # the events themselves over the 3 years: what a rate or a change rests on
+        out[f"accidents_{label}"] = accidents
+        out[f"deaths_{label}"] = deaths
     out["population_accidents"] = communes["population"].astype("float64")
     # same scope for numerator and denominator: a commune without population (Mayotte)
     # contributes no accidents either, else they would count in the national rate
     no_pop = out["population_accidents"].isna()
     counts = [c for c in out.columns if c != "population_accidents"]
+    # reported once, as yearly averages (the 3-year totals are the same events)
+    averages = [c for c in counts if "_per_year_" in c]
     report["without_population"] = {
         "communes": int(no_pop.sum()),
-        **{f"{c}_set_to_nan": float(out.loc[no_pop, c].sum()) for c in counts},
+        **{f"{c}_set_to_nan": float(out.loc[no_pop, c].sum()) for c in averages},
         "examples": sorted(out.index[no_pop].astype(str))[:10],
     }
     out.loc[no_pop, counts] = float("nan")

@@ -44,7 +44,7 @@ __all__ = [
 
 #: Bump when the derived tables change, so that old caches are rebuilt
 #: (``tests/france/test_cache_format_guard.py`` fails when their code changed and this did not).
-COMPONENTS_FORMAT = 6
+COMPONENTS_FORMAT = 7
 
 
 def _paths(cache: str | os.PathLike[str] | None) -> dict[str, Path]:
