@@ -550,7 +550,11 @@ def test_a_write_past_the_file_size_limit_is_one_line_and_keeps_the_file(tmp_pat
     )
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
-    message = " ".join(done.stderr.split())
+    lines = done.stderr.strip().splitlines()
+    # the stored table of the level (a shortcut, tablecache) may fail first: said in one line
+    notes = [line for line in lines if line.startswith("territorial: the table of")]
+    assert len(notes) <= 1 and all("computed again next time" in n for n in notes)
+    message = " ".join(" ".join(line for line in lines if line not in notes).split())
     assert message.startswith(f"error: Writing {str(out)!r} failed (")
     assert message.endswith(
         "; any previous file is unchanged. Free some space, or write to another folder."

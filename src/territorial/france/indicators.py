@@ -499,7 +499,17 @@ def compute_france(
             layers=layers,
         )  # fmt: skip
         if stored:
-            tablecache.write_table(tablecache.table_key(level, ids, cache), table, cache)
+            try:
+                tablecache.write_table(tablecache.table_key(level, ids, cache), table, cache)
+            except OSError as error:  # a full disk: the table is only a shortcut
+                import sys
+
+                print(
+                    f"territorial: the table of {level} could not be stored in the cache "
+                    f"({getattr(error, 'strerror', None) or error}); it will be computed "
+                    "again next time.",
+                    file=sys.stderr,
+                )
     if key is not None:
         while len(_TABLES) >= _TABLES_KEPT:
             _TABLES.pop(next(iter(_TABLES)))
