@@ -19,7 +19,7 @@ import inspect
 
 import pytest
 
-from territorial.france import accidents, data, insee, tables
+from territorial.france import accidents, data, insee, landcover, tables
 
 #: module -> names of the top-level functions, classes and constants (None: the whole module)
 SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
@@ -29,6 +29,9 @@ SOURCES: dict[str, dict[str, tuple[str, ...] | None]] = {
         "territorial.france.levels": ("FRANCE_LEVELS",),
         "territorial.france.data": ("read_wheel_table", "_build_france", "_provenance",
                                     "POPULATION_VINTAGE", "_latest_populations"),
+    },
+    "LAND_COVER_FORMAT": {
+        "territorial.france.landcover": None,
     },
     "INSEE_FORMAT": {
         "territorial.france.insee": None,
@@ -74,6 +77,10 @@ RECORDED: dict[str, tuple[int, str]] = {
         3,
         "795bd608de4031083651080c23b1ccc2b2ba0255503bcd66d0e5a735f87e0aad",
     ),
+    "LAND_COVER_FORMAT": (
+        2,
+        "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
+    ),
     "INSEE_FORMAT": (
         1,
         "e46be103f5692373a62a0d6e66bb4ae5037ba72a48b8605f490d5245a3874a7b",
@@ -90,6 +97,7 @@ WHERE = {
     "ACCIDENTS_FORMAT": ("france/accidents.py", accidents),
     "ACCIDENT_POINTS_FORMAT": ("france/accidents.py", accidents),
     "INSEE_FORMAT": ("france/insee.py", insee),
+    "LAND_COVER_FORMAT": ("france/landcover.py", landcover),
 }
 
 
