@@ -54,3 +54,22 @@ def test_a_damaged_table_is_computed_again(monkeypatch, capfd):
     table = indicators.compute_france("region", indicators=IDS)  # recomputed and stored
     assert table.values.loc["11", "density"] > 1000
     assert tablecache.read_table(key, None) is not None
+
+
+def test_a_user_catalogue_is_stored_under_its_own_key(monkeypatch):
+    from territorial.indicators.spec import load_catalogue
+
+    _fresh(monkeypatch)
+    mine = load_catalogue(
+        "indicators:\n  - {id: jobs_per_dwelling, label: {fr: Emplois par logement}, "
+        "theme: economy, unit: nombre, polarity: neutral, kind: ratio, numerator: jobs_2018, "
+        "denominator: dwellings}\n",
+        name="mine",
+    )
+    fingerprint = tablecache.catalogue_fingerprint(mine)
+    assert fingerprint != tablecache.catalogue_fingerprint(None)
+    first = indicators.compute_france("region", catalogue=mine)
+    monkeypatch.setattr(indicators, "_TABLES", {})
+    again = indicators._stored_table("region", None, None, mine)
+    assert again is not None and list(again.catalogue) == ["jobs_per_dwelling"]
+    pd.testing.assert_frame_equal(again.values, first.values)

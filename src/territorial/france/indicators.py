@@ -365,7 +365,9 @@ _TABLES: dict[tuple, IndicatorTable] = {}
 _TABLES_KEPT = 16
 
 
-def _memo_key(level: object, ids: list[str] | None, cache: object) -> tuple | None:
+def _memo_key(
+    level: object, ids: list[str] | None, cache: object, catalogue: str = "built-in"
+) -> tuple | None:
     """The key of a table of the built-in catalogue on the built-in data (None otherwise).
 
     It holds what the table depends on that may change within a process: the cache folder
@@ -380,21 +382,28 @@ def _memo_key(level: object, ids: list[str] | None, cache: object) -> tuple | No
     stamp = provenance.stat().st_mtime_ns if provenance.exists() else None
     accidents = _accidents_path(cache)
     acc_stamp = accidents.stat().st_mtime_ns if accidents.exists() else None
-    return (level, tuple(ids) if ids is not None else None, str(folder), stamp, acc_stamp)
+    ids_key = tuple(ids) if ids is not None else None
+    return (level, ids_key, catalogue, str(folder), stamp, acc_stamp)
 
 
-def _stored_table(level: str, ids: list[str] | None, cache: object) -> IndicatorTable | None:
+def _stored_table(
+    level: str,
+    ids: list[str] | None,
+    cache: object,
+    catalogue: Catalogue | None = None,
+) -> IndicatorTable | None:
     """The table as stored by an earlier process (see :mod:`territorial.france.tablecache`)."""
     from territorial.france import tablecache
     from territorial.france.data import load_france
 
     if level not in FRANCE_INDICATOR_LEVELS:
         return None  # the computation raises the error naming the level
-    stored = tablecache.read_table(tablecache.table_key(level, ids, cache), cache)
+    fingerprint = tablecache.catalogue_fingerprint(catalogue)
+    stored = tablecache.read_table(tablecache.table_key(level, ids, cache, fingerprint), cache)
     if stored is None:
         return None
     values = stored["values"]
-    catalogue = france_catalogue().select(list(values.columns))
+    catalogue = (catalogue or france_catalogue()).select(list(values.columns))
     if level == "france":
         territories = _france_territory(load_france("region", cache=cache, progress=False))
     else:
@@ -469,9 +478,10 @@ def compute_france(
     Returns
     -------
     IndicatorTable
-        A table of the built-in catalogue on the built-in data is computed once per
-        process and copied on later calls (the diagnosis of one territory needs its
-        level and every reference level).
+        A table of the built-in data (no ``components``, no layers) is computed once
+        per process and copied on later calls, and stored across processes (see
+        :mod:`territorial.france.tablecache`): the diagnosis of one territory needs
+        its level and every reference level.
 
     Examples
     --------
@@ -484,15 +494,16 @@ def compute_france(
     {'density': 4}
     """
     ids = list(indicators) if indicators is not None else None
-    key = None
-    if catalogue is None and components is None and not layers:
-        key = _memo_key(level, ids, cache)
-        if key is not None and key in _TABLES:
-            return _copy_table(_TABLES[key])
     from territorial.france import tablecache
 
+    key = None
+    if components is None and not layers and not (catalogue is not None and catalogue.layers):
+        fingerprint = tablecache.catalogue_fingerprint(catalogue)
+        key = _memo_key(level, ids, cache, fingerprint)
+        if key is not None and key in _TABLES:
+            return _copy_table(_TABLES[key])
     stored = key is not None and tablecache.ENABLED
-    table = _stored_table(level, ids, cache) if stored else None
+    table = _stored_table(level, ids, cache, catalogue) if stored else None
     if table is None:
         table = _compute_france(
             level, indicators=ids, cache=cache, catalogue=catalogue, components=components,
@@ -500,7 +511,8 @@ def compute_france(
         )  # fmt: skip
         if stored:
             try:
-                tablecache.write_table(tablecache.table_key(level, ids, cache), table, cache)
+                key_on_disk = tablecache.table_key(level, ids, cache, fingerprint)
+                tablecache.write_table(key_on_disk, table, cache)
             except OSError as error:  # a full disk: the table is only a shortcut
                 import sys
 

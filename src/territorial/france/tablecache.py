@@ -71,7 +71,28 @@ def _inputs_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def table_key(level: str, ids: list[str] | None, cache: str | os.PathLike[str] | None) -> str:
+def catalogue_fingerprint(catalogue: Any) -> str:
+    """sha256 of a catalogue's indicators and layers, as plain data ("built-in" for None).
+
+    Examples
+    --------
+    >>> catalogue_fingerprint(None)
+    'built-in'
+    """
+    if catalogue is None:
+        return "built-in"
+    specs = [catalogue[sid].to_dict() for sid in catalogue]
+    layers = [repr(layer) for layer in catalogue.layers]
+    text = json.dumps([catalogue.name, specs, layers], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def table_key(
+    level: str,
+    ids: list[str] | None,
+    cache: str | os.PathLike[str] | None,
+    catalogue: str = "built-in",
+) -> str:
     """The key of a table of the built-in catalogue at ``level``.
 
     Examples
@@ -89,6 +110,7 @@ def table_key(level: str, ids: list[str] | None, cache: str | os.PathLike[str] |
         __version__,
         level,
         "all" if ids is None else ",".join(ids),
+        catalogue,
         _code_fingerprint(),
         _inputs_fingerprint(folder),
     ]
