@@ -439,6 +439,9 @@ def test_builtin_components_are_reserved():
 
     columns = set(load_france_components().columns) | set(_ACCIDENT_COLUMNS)
     columns |= set(LAND_COVER_COLUMNS)
+    from territorial.france.insee import INSEE_COMPONENTS
+
+    columns |= {*INSEE_COMPONENTS, "population_2017"}
     assert columns == set(BUILTIN_COMPONENTS)
 
 

@@ -41,6 +41,7 @@ __all__ = [
 _ACCIDENT_COLUMNS = (
     "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
     "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
+    "accidents_2018_2020", "deaths_2018_2020", "accidents_2005_2007", "deaths_2005_2007",
 )  # fmt: skip
 
 
@@ -208,6 +209,7 @@ def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.D
     from territorial.territories.join import join_table
 
     builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS) | set(LAND_COVER_COLUMNS)
+    builtin |= _insee_columns()
     clash = [c for c in components.columns if c in builtin]
     if clash:
         raise InvalidArgumentError(

@@ -427,9 +427,20 @@ BUILTIN_COMPONENTS: frozenset[str] = frozenset(
         "population_x_prefecture_km",
         "accidents_per_year_2018_2020", "deaths_per_year_2018_2020",
         "accidents_per_year_2005_2007", "deaths_per_year_2005_2007", "population_accidents",
+        "accidents_2018_2020", "deaths_2018_2020", "accidents_2005_2007", "deaths_2005_2007",
         "mcd12c1_km2", "mcd12c1_cells", "mcd12c1_forest_km2", "mcd12c1_shrubland_km2",
         "mcd12c1_savanna_km2", "mcd12c1_grassland_km2", "mcd12c1_wetland_km2",
         "mcd12c1_cropland_km2", "mcd12c1_builtup_km2", "mcd12c1_mosaic_km2", "mcd12c1_other_km2",
+        "census_population_2018", "census_population_2013", "births_2013_2018",
+        "deaths_2013_2018", "dwellings", "main_homes", "second_homes", "vacant_dwellings",
+        "owner_occupied_homes", "jobs_2018", "jobs_2013", "population_15_64", "unemployed_15_64",
+        "active_15_64", "establishments", "establishments_agriculture", "establishments_industry",
+        "establishments_construction", "establishments_services", "establishments_public",
+        "establishments_10_plus", "natural_balance_2013_2018", "migration_balance_2013_2018",
+        "employed_15_64", "fiscal_households", "fiscal_persons", "taxed_households",
+        "median_income_2021", "poverty_rate_2021", "d9_d1_ratio_2021", "population_2016",
+        "population_2019", "population_2020", "population_2022", "population_2023",
+        "population_2021", "population_0_19", "population_65_plus", "population_2017",
     }
 )  # fmt: skip
 _INTENSIVE_FIX = (
