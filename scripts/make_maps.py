@@ -59,7 +59,7 @@ def build_maps() -> list[tuple[str, object]]:
     ))  # fmt: skip
 
     dep = _wide("departement", ["population", "density", "women_mayors_share"])
-    shared = classify(dep["density"], "quantiles", 5, palette="Blues")
+    shared = classify(dep["density"], "quantiles", k=5, palette="Blues")
     maps.append((
         "departements_population_density",
         map_territories(

@@ -104,7 +104,7 @@ is unchanged. Free some space, or write to another folder.
         raise
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` whole or not at all (see :func:`atomic_path`).
 
     Examples

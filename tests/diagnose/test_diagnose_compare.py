@@ -22,7 +22,7 @@ def test_percentile_ranks_known_answers_with_groups_and_ties():
     # synthetic: two peer groups, a tie in the first
     v = pd.DataFrame({"x": [1.0, 2.0, 2.0, 4.0, 10.0, 20.0]}, index=list("abcdef"))
     groups = pd.Series(["g1", "g1", "g1", "g1", "g2", "g2"], index=v.index)
-    p = percentile_ranks(v, groups)["x"].tolist()
+    p = percentile_ranks(v, groups=groups)["x"].tolist()
     assert p == [0.125, 0.5, 0.5, 0.875, 0.25, 0.75]
     # same as scipy's "mean" percentile of score, minus half a step
     assert p[0] == stats.percentileofscore([1, 2, 2, 4], 1, kind="mean") / 100

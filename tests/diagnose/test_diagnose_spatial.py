@@ -93,7 +93,7 @@ def test_fdr_threshold_matches_esda_on_real_p_values(columbus):
     ours = local_moran(values, ContiguityWeights.from_libpysal(w), seed=1, fdr=True)
     for column in values.columns:
         p = ours.p_sim[column].to_numpy()
-        assert fdr_threshold(p, 0.05) == pytest.approx(esda.fdr(p, 0.05))
+        assert fdr_threshold(p, alpha=0.05) == pytest.approx(esda.fdr(p, 0.05))
         assert ours.thresholds[column] == pytest.approx(esda.fdr(p, 0.05))
         significant = ours.clusters[column] != "Not significant"
         assert significant.sum() == (p < esda.fdr(p, 0.05)).sum()

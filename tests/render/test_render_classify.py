@@ -47,7 +47,7 @@ def values() -> pd.Series:
     ],
 )
 def test_classes_match_mapclassify(values, scheme, reference):
-    c = classify(values, scheme, 5)
+    c = classify(values, scheme, k=5)
     valid = values.dropna()
     ref = reference(valid.to_numpy())
     ref_bins = np.asarray(ref.bins)
@@ -74,7 +74,7 @@ def test_classes_match_mapclassify(values, scheme, reference):
 @pytest.mark.filterwarnings("ignore:Numba not installed:UserWarning")
 def test_classify_front_door_matches_mapclassify_for_every_k(values, scheme, reference, k):
     """classify() itself (not a helper) against mapclassify's class for the same data."""
-    c = classify(values, scheme, k)
+    c = classify(values, scheme, k=k)
     ref = reference(values.dropna().to_numpy(), k)
     assert c.k == k == len(ref.bins)
     assert c.bins == pytest.approx(tuple(ref.bins))
@@ -96,7 +96,7 @@ def test_natural_breaks_matches_mapclassify_on_separate_clusters():
     natural breaks and mapclassify's NaturalBreaks give the same upper bounds."""
     rng = np.random.default_rng(3)
     y = np.concatenate([rng.uniform(0, 1, 20), rng.uniform(10, 11, 15), rng.uniform(50, 51, 5)])
-    c = classify(pd.Series(y), "natural_breaks", 3)
+    c = classify(pd.Series(y), "natural_breaks", k=3)
     ref = mapclassify.NaturalBreaks(y, k=3)
     assert c.bins == pytest.approx(tuple(ref.bins))
     assert c.counts == (20, 15, 5) == tuple(int(n) for n in ref.counts)
@@ -126,7 +126,7 @@ def test_fisher_jenks_exact_matches_mapclassify():
 
 def test_fisher_jenks_large_is_sampled_and_noted():
     v = pd.Series(np.arange(5000, dtype="float64") ** 2)
-    c = classify(v, "FisherJenks", 4)
+    c = classify(v, "FisherJenks", k=4)
     assert c.scheme == "fisher_jenks"
     assert c.bins[-1] == v.max()
     assert c.notes == (
@@ -138,13 +138,13 @@ def test_fisher_jenks_large_is_sampled_and_noted():
     def ssd(cl):
         return sum(float(((g - g.mean()) ** 2).sum()) for _, g in v.groupby(cl.classes))
 
-    assert ssd(c) < ssd(classify(v, "quantiles", 4))
-    assert ssd(c) < ssd(classify(v, "equal_interval", 4))
+    assert ssd(c) < ssd(classify(v, "quantiles", k=4))
+    assert ssd(c) < ssd(classify(v, "equal_interval", k=4))
 
 
 def test_natural_breaks_deterministic(values):
-    a = classify(values, "natural_breaks", 4)
-    b = classify(values, "NaturalBreaks", 4)
+    a = classify(values, "natural_breaks", k=4)
+    b = classify(values, "NaturalBreaks", k=4)
     assert a.bins == b.bins
     valid = values.dropna()
     # bins are class maxima: each bin is one of the values
@@ -200,14 +200,14 @@ def test_french_labels_with_unit():
 
 def test_english_labels_and_decimals():
     v = pd.Series([0.0, 0.25, 0.5, 1.0])
-    c = classify(v, "equal_interval", 2, lang="en", decimals=3)
+    c = classify(v, "equal_interval", k=2, lang="en", decimals=3)
     assert c.labels == ("0.000 – 0.500", "0.500 – 1.000")
     assert c.missing_label == "No data"
 
 
 def test_labels_choose_enough_decimals():
     v = pd.Series([0.11, 0.12, 0.13, 0.14, 0.15, 0.16])
-    c = classify(v, "quantiles", 3, lang="en")
+    c = classify(v, "quantiles", k=3, lang="en")
     # every bound distinct once formatted
     bounds = [lab.split(" – ") for lab in c.labels]
     flat = [bounds[0][0]] + [b[1] for b in bounds]
@@ -215,7 +215,7 @@ def test_labels_choose_enough_decimals():
 
 
 def test_colors_from_palette_and_color_of(values):
-    c = classify(values, "quantiles", 5, palette="Blues")
+    c = classify(values, "quantiles", k=5, palette="Blues")
     cmap = colormaps["Blues"]
     assert c.colors == tuple(to_hex(cmap(x)) for x in np.linspace(0.12, 0.95, 5))
     colors = c.color_of()
@@ -229,13 +229,13 @@ def test_colors_from_palette_and_color_of(values):
 
 def test_color_list_palette_and_qualitative():
     v = pd.Series([1.0, 2.0, 3.0])
-    c = classify(v, "equal_interval", 3, palette=["red", "#00ff00", (0, 0, 1)])
+    c = classify(v, "equal_interval", k=3, palette=["red", "#00ff00", (0, 0, 1)])
     assert c.colors == ("#ff0000", "#00ff00", "#0000ff")
     assert palette_colors("Set2", 3) == tuple(to_hex(colormaps["Set2"](i)) for i in range(3))
 
 
 def test_apply_reuses_bins_and_colors(values):
-    c = classify(values, "quantiles", 4)
+    c = classify(values, "quantiles", k=4)
     other = pd.Series([values.min(), values.max() * 2, np.nan], index=["a", "b", "c"])
     d = c.apply(other)
     assert d.colors == c.colors
@@ -251,24 +251,24 @@ def test_apply_reuses_bins_and_colors(values):
 
 
 def test_legend_items_and_missing(values):
-    c = classify(values, "quantiles", 3, lang="en")
+    c = classify(values, "quantiles", k=3, lang="en")
     items = c.legend_items()
     assert items[-1] == ("No data", MISSING_COLOR)
     assert [lab for lab, _ in items[:-1]] == list(c.labels)
-    full = classify(values.dropna(), "quantiles", 3)
+    full = classify(values.dropna(), "quantiles", k=3)
     assert len(full.legend_items()) == 3
     assert full.legend_items(missing=True)[-1] == ("Données manquantes", MISSING_COLOR)
 
 
 def test_too_few_distinct_values_is_reported():
     v = pd.Series([1.0, 1.0, 1.0, 2.0])
-    c = classify(v, "quantiles", 5)
+    c = classify(v, "quantiles", k=5)
     assert c.k < 5
     assert f"{c.k} classes instead of k=5: not enough distinct values" in c.notes
 
 
 def test_frozen():
-    c = classify(pd.Series([1.0, 2.0]), "equal_interval", 2)
+    c = classify(pd.Series([1.0, 2.0]), "equal_interval", k=2)
     assert isinstance(c, Classification)
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.k = 3  # type: ignore[misc]
@@ -276,7 +276,7 @@ def test_frozen():
 
 def test_diverging_centred_on_reference():
     v = pd.Series(np.linspace(0, 100, 41))
-    c = classify_diverging(v, 30.0, "equal_interval", 6)
+    c = classify_diverging(v, 30.0, "equal_interval", k=6)
     assert 30.0 in c.bins
     assert c.center == 30.0
     i_center = c.bins.index(30.0)
@@ -291,7 +291,7 @@ def test_diverging_centred_on_reference():
 
 def test_diverging_one_sided():
     v = pd.Series([5.0, 6.0, 7.0, 8.0])
-    c = classify_diverging(v, 1.0, "quantiles", 4)
+    c = classify_diverging(v, 1.0, "quantiles", k=4)
     assert c.bins == (6.5, 8.0)  # only the warm classes: nothing is below the reference
     assert c.classes.tolist() == [0, 0, 1, 1]
     assert all(r > b for r, _, b in (to_rgb(col) for col in c.colors))
@@ -306,7 +306,7 @@ def test_diverging_one_sided():
 )
 def test_property_every_value_inside_its_class(data, scheme, k):
     v = pd.Series(data)
-    c = classify(v, scheme, k)
+    c = classify(v, scheme, k=k)
     lower = (c.lower, *c.bins[:-1])
     for value, cls in zip(v, c.classes, strict=True):
         assert 0 <= cls < c.k
@@ -348,7 +348,7 @@ def test_error_scheme_not_a_string():
 @pytest.mark.parametrize("k", [1, 13, 2.5, True, "5"])
 def test_error_bad_k(k):
     with pytest.raises(InvalidArgumentError) as e:
-        classify(pd.Series([1.0, 2.0]), "quantiles", k)  # type: ignore[arg-type]
+        classify(pd.Series([1.0, 2.0]), "quantiles", k=k)  # type: ignore[arg-type]
     assert _message(e) == (
         f"k={k!r} is not valid: expected an integer from 2 to 12. "
         "Maps read best with 3 to 7 classes."
@@ -357,7 +357,7 @@ def test_error_bad_k(k):
 
 def test_error_unknown_palette():
     with pytest.raises(InvalidArgumentError) as e:
-        classify(pd.Series([1.0, 2.0]), "quantiles", 2, palette="Rainbowz")
+        classify(pd.Series([1.0, 2.0]), "quantiles", k=2, palette="Rainbowz")
     assert _message(e) == (
         "palette='Rainbowz' is not valid: expected a matplotlib colormap name such as "
         "'YlOrRd', 'Blues', 'viridis', 'RdBu_r', 'Set2', or a list of colours. "
@@ -367,7 +367,7 @@ def test_error_unknown_palette():
 
 def test_error_palette_wrong_length():
     with pytest.raises(InvalidArgumentError) as e:
-        classify(pd.Series([1.0, 2.0, 3.0]), "equal_interval", 3, palette=["red", "blue"])
+        classify(pd.Series([1.0, 2.0, 3.0]), "equal_interval", k=3, palette=["red", "blue"])
     assert _message(e) == (
         "palette=['red', 'blue'] is not valid: expected a list of exactly 3 colours, one per "
         "class (got 2). Give one colour per class, or a colormap name."
@@ -491,7 +491,7 @@ def test_error_lang():
 
 
 def test_all_equal_values_give_one_class():
-    c = classify(pd.Series([3.0, 3.0, np.nan]), "equal_interval", 4)
+    c = classify(pd.Series([3.0, 3.0, np.nan]), "equal_interval", k=4)
     assert c.bins == (3.0,)
     assert c.classes.tolist() == [0, 0, -1]
     assert c.notes[0] == "all values are equal (3): one class"

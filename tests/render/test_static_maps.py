@@ -139,7 +139,7 @@ def test_english_legend(grid):
 
 
 def test_shared_classification_gives_same_classes_and_colours(grid):
-    shared = classify(grid["value"], "equal_interval", 3, palette="Greens")
+    shared = classify(grid["value"], "equal_interval", k=3, palette="Greens")
     other = grid.assign(value2=grid["value"] * 0.5)
     fig = map_territories(other, "value2", classification=shared, insets=None)
     info = map_info(fig)

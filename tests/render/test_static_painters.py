@@ -94,7 +94,7 @@ def test_mapclassify_schemes_give_mapclassify_breaks(scheme, make):
     x = np.random.default_rng(3).lognormal(3.0, 1.0, 400)
     expected = np.asarray(make(x).bins)
     expected = np.unique(expected[expected >= x.min()])  # empty classes below the minimum go
-    assert np.array_equal(np.asarray(classify(pd.Series(x), scheme, 5).bins), expected)
+    assert np.array_equal(np.asarray(classify(pd.Series(x), scheme, k=5).bins), expected)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -105,13 +105,13 @@ def test_fisher_jenks_breaks_are_mapclassify_fisher_jenks_on_distinct_values(see
         warnings.simplefilter("ignore")  # "Numba not installed. Using slow pure python version."
         expected = mapclassify.FisherJenks(x, k=5).bins
     assert np.array_equal(_fisher_jenks(np.sort(x), 5), expected)
-    assert classify(pd.Series(x), "fisher_jenks", 5).bins == tuple(expected)
+    assert classify(pd.Series(x), "fisher_jenks", k=5).bins == tuple(expected)
 
 
 def test_head_tail_breaks_keep_the_maximum_inside_the_last_class():
     # the mean of three equal values is one rounding below them
     value = 699051.4628669887
     assert np.mean([value] * 3) < value
-    c = classify(pd.Series([0.0, value, value, value]), "headtail_breaks", 2)
+    c = classify(pd.Series([0.0, value, value, value]), "headtail_breaks", k=2)
     assert c.bins == (524288.5971502415, value)
     assert c.classes.tolist() == [0, 1, 1, 1]

@@ -274,7 +274,7 @@ def _group_index(groups: pd.Series | None, index: pd.Index) -> pd.Series:
     return groups.reindex(index).astype("str").fillna("unknown").rename("peer_group")
 
 
-def percentile_ranks(values: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+def percentile_ranks(values: pd.DataFrame, *, groups: pd.Series | None = None) -> pd.DataFrame:
     """Mid-rank percentile of each value among its group, in (0, 1).
 
     ``(rank - 0.5) / n`` with ties averaged, ``n`` the group's non-missing
@@ -293,7 +293,7 @@ def percentile_ranks(values: pd.DataFrame, groups: pd.Series | None = None) -> p
     return (ranks - 0.5) / counts
 
 
-def robust_z(values: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
+def robust_z(values: pd.DataFrame, *, groups: pd.Series | None = None) -> pd.DataFrame:
     """Robust z-score among the group: ``(x - median) / (1.4826 * MAD)``.
 
     When the MAD is zero (more than half the peers share a value), the mean
@@ -395,9 +395,9 @@ def compare(
     values = values.astype(float)
     references = dict(references or {})
     groups = _group_index(peers, values.index)
-    percentile = percentile_ranks(values, groups)
+    percentile = percentile_ranks(values, groups=groups)
     decile = np.floor(percentile * 10).clip(0, 9) + 1
-    z = robust_z(values, groups)
+    z = robust_z(values, groups=groups)
     refs: dict[str, pd.DataFrame] = {}
     for level, table in references.items():
         if parents is not None and level in parents.columns:

@@ -244,12 +244,12 @@ def gap_phrase(
     return f"{size} {where} {ref_name} ({ref_text})"
 
 
-def confidence_note(count: float, noun: str, lang: str = "fr") -> str:
+def confidence_note(count: float, noun: str, *, lang: str = "fr") -> str:
     """The note of a value that rests on a modest number of events.
 
     Examples
     --------
-    >>> confidence_note(62, "deaths", "en")
+    >>> confidence_note(62, "deaths", lang="en")
     '(based on 62 deaths: read with caution)'
     """
     n = format_number(count, lang=lang, decimals=0)
@@ -334,7 +334,7 @@ def finding_sentence(
     sentence = f"{label}{NBSP}: " if lang == "fr" else f"{label}: "
     sentence += ", ".join(parts)
     if evidence is not None:
-        sentence += " " + confidence_note(evidence[0], evidence[1], lang)
+        sentence += " " + confidence_note(evidence[0], evidence[1], lang=lang)
     elif unstable:
         sentence += (
             " (petite population : valeur fragile)"

@@ -75,7 +75,7 @@ class LocalMoran:
     spec: dict = field(default_factory=dict)
 
 
-def fdr_threshold(p_values: np.ndarray, alpha: float = 0.05) -> float:
+def fdr_threshold(p_values: np.ndarray, *, alpha: float = 0.05) -> float:
     """P-value cut-off controlling the false discovery rate (Benjamini-Hochberg).
 
     Same convention as esda's ``fdr``: a p-value is significant when strictly
@@ -414,7 +414,7 @@ def local_moran(
     for j, column in enumerate(values.columns):
         ok = present[:, j]
         tested = ok & ~isolated[:, j]
-        cut = fdr_threshold(p_sim[tested, j], alpha) if fdr else alpha
+        cut = fdr_threshold(p_sim[tested, j], alpha=alpha) if fdr else alpha
         thresholds[column] = cut
         significant = ok & (p_sim[:, j] < cut)
         for q, name in CLUSTER_LABELS.items():

@@ -456,7 +456,7 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-def read_france_provenance(cache: str | os.PathLike[str] | None = None) -> dict:
+def read_france_provenance(*, cache: str | os.PathLike[str] | None = None) -> dict:
     """The provenance record of the cached France data (fetching it if needed).
 
     Examples

@@ -180,7 +180,9 @@ def _communes_without_geometry(cache: str | os.PathLike[str] | None) -> pd.DataF
     departement, region."""
     from territorial.france.data import read_france_provenance
 
-    rows = read_france_provenance(cache)["report"].get("communes_without_geometry_parents", {})
+    rows = read_france_provenance(cache=cache)["report"].get(
+        "communes_without_geometry_parents", {}
+    )
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index = pd.Index(table.index.astype(str), name="code")
     return table

@@ -47,7 +47,7 @@ class Raster:
     nodata: float | None = None
 
 
-def read_raster(path: str | os.PathLike[str], band: int = 1) -> Raster:
+def read_raster(path: str | os.PathLike[str], *, band: int = 1) -> Raster:
     """Read one band of a raster file (GeoTIFF or anything rasterio opens).
 
     Parameters

@@ -81,7 +81,7 @@ def test_renders_class_colours_offline(grid_page, open_page, jagged_grid):
     opened = open_page(grid_page())
     shot = opened.screenshot("grid")
     image = Image.open(shot).convert("RGB")
-    c = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
+    c = classify(jagged_grid["v1"], "quantiles", k=5, unit="%")
     pixels = np.asarray(image).reshape(-1, 3)
     counts = [int((pixels == hex_rgb(color)).all(axis=1).sum()) for color in c.colors]
     assert all(n > 1000 for n in counts), counts
@@ -96,7 +96,7 @@ def test_renders_class_colours_offline(grid_page, open_page, jagged_grid):
 
 def test_legend_shows_the_class_bounds(grid_page, open_page, jagged_grid):
     opened = open_page(grid_page())
-    c = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
+    c = classify(jagged_grid["v1"], "quantiles", k=5, unit="%")
     legend = opened.page.locator(".tw-legend")
     assert legend.locator("h4").inner_text() == "Valeur un (%)"
     assert legend.locator(".tw-label").all_inner_texts() == list(c.labels)
@@ -135,8 +135,8 @@ def test_layer_switcher_changes_colours_and_legend(grid_page, open_page, jagged_
     opened = open_page(grid_page())
     code = "C00"
     x, y = screen_point(opened, *inner_points(jagged_grid)[code])
-    c1 = classify(jagged_grid["v1"], "quantiles", 5, unit="%")
-    c2 = classify(jagged_grid["v2"], "quantiles", 5)
+    c1 = classify(jagged_grid["v1"], "quantiles", k=5, unit="%")
+    c2 = classify(jagged_grid["v2"], "quantiles", k=5)
     pixel = (round(x), round(y))
     before = Image.open(opened.screenshot("layer_v1")).convert("RGB").getpixel(pixel)
     assert before == hex_rgb(c1.color_of().loc[code])
@@ -370,7 +370,7 @@ def test_missing_values_have_their_own_colour(
     path = web_map(gdf, "v1", specs=specs, lang=lang).save(tmp_path / "missing.html")
     opened = open_page(path)
     image = Image.open(opened.screenshot(f"missing_{lang}")).convert("RGB")
-    c = classify(gdf["v1"], "quantiles", 5, unit="%", lang=lang)
+    c = classify(gdf["v1"], "quantiles", k=5, unit="%", lang=lang)
     points = inner_points(gdf)
     shown = {
         code: image.getpixel(tuple(round(v) for v in screen_point(opened, *points[code])))

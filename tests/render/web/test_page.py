@@ -57,7 +57,7 @@ def test_cdn_page_loads_leaflet_from_unpkg(jagged_grid):
 
 
 def test_payload_values_classes_and_legend(jagged_grid):
-    c = classify(jagged_grid["v2"], "equal_interval", 4, lang="en")
+    c = classify(jagged_grid["v2"], "equal_interval", k=4, lang="en")
     page = web_map(jagged_grid, ["v1", "v2"], classification={"v2": c}, lang="en")
     data = payload(page)
     assert data["codes"] == jagged_grid.index.tolist()
@@ -219,7 +219,7 @@ def test_errors_name_argument_value_and_fix(jagged_grid, tmp_path):
     assert msg == (
         "classification='str' is not valid: expected a Classification (from "
         "territorial.render.classify) or a dict of them by column. "
-        "Build one with classify(values, 'quantiles', 5)."
+        "Build one with classify(values, 'quantiles', k=5)."
     )
     msg = _message(InvalidArgumentError, web_map, jagged_grid, "v1", diagnosis=["x"])
     assert msg == (
@@ -414,7 +414,7 @@ def test_missing_colour_equal_to_a_class_colour_is_refused(jagged_grid):
         "differ from the missing-value colour #d9d9d9. Territories without a value of 'v1' "
         "would look like those of class 2: choose other class colours."
     )
-    c = classify(gdf["v1"], "quantiles", 3, palette=colors)
+    c = classify(gdf["v1"], "quantiles", k=3, palette=colors)
     msg = _message(InvalidArgumentError, web_map, gdf, "v1", classification={"v1": c})
     assert msg.startswith("classification=['#ffffff', '#d9d9d9', '#000000'] is not valid")
     # without missing values, nothing looks missing: the palette is fine

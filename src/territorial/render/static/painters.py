@@ -202,7 +202,7 @@ class Choropleth(Painter):
         return classify(
             values,
             options.scheme,
-            self.k_default if options.k is None else options.k,
+            k=self.k_default if options.k is None else options.k,
             bins=options.bins,
             palette=options.palette or options.theme.sequential_palette,
             lang=options.lang,
@@ -248,7 +248,7 @@ class Gap(Choropleth):
             values,
             float(options.reference),  # type: ignore[arg-type]
             options.scheme,
-            self.k_default if options.k is None else options.k,
+            k=self.k_default if options.k is None else options.k,
             palette=options.palette or options.theme.diverging_palette,
             lang=options.lang,
         )

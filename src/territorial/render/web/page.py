@@ -298,13 +298,13 @@ def _classification_for(
     if isinstance(classification, Mapping):
         given = classification.get(column)
     if given is None:
-        return classify(values, scheme, k, palette=palette, lang=lang, unit=unit)
+        return classify(values, scheme, k=k, palette=palette, lang=lang, unit=unit)
     if not isinstance(given, Classification):
         raise InvalidArgumentError(
             "classification",
             type(given).__name__,
             "a Classification (from territorial.render.classify) or a dict of them by column",
-            "Build one with classify(values, 'quantiles', 5).",
+            "Build one with classify(values, 'quantiles', k=5).",
         )
     return given.apply(values)
 
