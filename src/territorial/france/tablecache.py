@@ -49,17 +49,32 @@ _FRAMES = ("values", "flags", "withheld", "parts")
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """sha256 of the source of the packages that compute a table (and of the catalogue)."""
+    """sha256 of the toolkit's source and of the data it ships (catalogue, extracts)."""
+    return tree_fingerprint(Path(str(resources.files("territorial"))))
+
+
+def tree_fingerprint(root: Path) -> str:
+    """sha256 of the source and data files under ``root`` (names and contents).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.py").write_text("x = 1")
+    >>> first = tree_fingerprint(root)
+    >>> _ = (root / "a.py").write_text("x = 2")
+    >>> first != tree_fingerprint(root)
+    True
+    """
     digest = hashlib.sha256()
-    for package in ("territorial.indicators", "territorial.france"):
-        root = resources.files(package)
-        for entry in sorted(root.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith((".py", ".yaml", ".json")):
-                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".json", ".gz", ".csv"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def _inputs_fingerprint(folder: Path) -> str:
+def inputs_fingerprint(folder: Path) -> str:
     """Name, size and modification time of every cached input file (tables excluded)."""
     digest = hashlib.sha256()
     tables = folder / f"tables-v{TABLES_FORMAT}"
@@ -112,7 +127,7 @@ def table_key(
         "all" if ids is None else ",".join(ids),
         catalogue,
         _code_fingerprint(),
-        _inputs_fingerprint(folder),
+        inputs_fingerprint(folder),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
