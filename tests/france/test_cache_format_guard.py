@@ -82,8 +82,8 @@ RECORDED: dict[str, tuple[int, str]] = {
         "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
     ),
     "INSEE_FORMAT": (
-        1,
-        "e46be103f5692373a62a0d6e66bb4ae5037ba72a48b8605f490d5245a3874a7b",
+        2,
+        "2a608e7b3e0bf592441a4e9de15f4dcf998fd5b219928ce93152639c6fe1fc69",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,

@@ -483,3 +483,25 @@ def test_a_column_in_both_lists_or_in_neither():
     assert str(err.value) == (
         "non_additive='median' is not a column of the data. Available columns: 'a', 'b'."
     )
+
+
+def test_part_of_a_merged_commune_is_not_the_whole_commune():
+    # synthetic table: Culoz (01138 of 2021) without Béon (01039), merged into 01138 in 2025
+    table = pd.DataFrame(
+        {"code": ["01138", "01001"], "pop": [2987.0, 800.0], "med": [21000.0, 23000.0]}
+    )
+    result = convert_codes(table, vintage=2021, non_additive=["med"])
+    assert np.isnan(result.table.loc["01138", "pop"])  # never a partial total
+    assert np.isnan(result.table.loc["01138", "med"]) and result.flags.loc["01138", "med"]
+    assert result.table.loc["01001", "pop"] == 800.0
+    assert result.report.partial == {"01138": ("01039",)}
+    assert any("01138 (without 01039)" in line for line in result.report.lines("en"))
+
+
+def test_one_arrondissement_is_not_its_city():
+    table = pd.DataFrame({"code": ["75101"], "pop": [16000.0]})
+    result = convert_codes(table, vintage=2025)
+    assert np.isnan(result.table.loc["75056", "pop"])
+    assert (
+        len(result.report.partial["75056"]) == 19 and "75056" not in result.report.partial["75056"]
+    )

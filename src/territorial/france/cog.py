@@ -372,6 +372,7 @@ class ConversionReport:
     padded: int = 0
     alternatives: dict[int, int] = field(default_factory=dict)
     target: int = TARGET_VINTAGE
+    partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lines(self, lang: str = "fr") -> list[str]:
         """The report as sentences (``lang`` ``"fr"`` or ``"en"``).
@@ -475,6 +476,18 @@ class ConversionReport:
                 f"receive{'s' if one else ''} several communes ({n(sources)} in all, "
                 f"summed): {shown(merged)}"
             )
+        if self.partial:
+            parts = [f"{t} (sans {', '.join(m)})" if fr else f"{t} (without {', '.join(m)})"
+                     for t, m in sorted(self.partial.items())]  # fmt: skip
+            out.append(
+                f"{q(len(parts), 'commune', 'communes')} du COG {self.target} dont la table "
+                f"n'a qu'une partie des anciennes communes, laissée{'s' if len(parts) > 1 else ''}"
+                f" sans valeur (un total partiel serait faux) : {shown(parts)}"
+                if fr
+                else f"{q(len(parts), 'commune', 'communes')} of COG {self.target} of which the "
+                f"table has only some of the former communes, left without values (a partial "
+                f"total would be wrong): {shown(parts)}"
+            )
         for code, targets in sorted(self.split.items()):
             parts = ", ".join(
                 f"{t} {format_number(w, lang=lang, decimals=3)}" for t, w in targets.items()
@@ -561,6 +574,7 @@ class ConversionReport:
         1
         """
         return {
+            "partial": {k: list(v) for k, v in self.partial.items()},
             "vintage": self.vintage,
             "target": self.target,
             "detected": self.detected,
@@ -851,6 +865,8 @@ def _convert(
     one_to_one_row = (sources_of[inverse] == 1) & (n_targets == 1)
     one_to_one = np.bincount(inverse, weights=~one_to_one_row, minlength=len(targets)) == 0
     index = pd.Index(p.universe[targets], name="code", dtype=object)
+    partial = _partial_targets(rows, mine, present, targets, readings)
+    whole = ~np.isin(targets, np.array(sorted(partial), dtype=int))
 
     out = pd.DataFrame(index=index)
     stocks_missing: dict[str, int] = {}
@@ -859,7 +875,7 @@ def _convert(
         nan = np.isnan(values)
         total = np.bincount(inverse, weights=np.where(nan, 0.0, values), minlength=len(targets))
         missing = np.bincount(inverse, weights=nan, minlength=len(targets)) > 0
-        total[missing] = np.nan
+        total[missing | ~whole] = np.nan
         out[column] = total
         stocks_missing[column] = int((missing & ~one_to_one).sum())
     flags = pd.DataFrame(index=index)
@@ -874,7 +890,8 @@ def _convert(
         )
         carried[inverse[one_to_one_row]] = values[one_to_one_row]
         had_value = np.bincount(inverse, weights=has, minlength=len(targets)) > 0
-        lost = ~one_to_one & had_value
+        carried[~whole] = np.nan if numeric else None
+        lost = (~one_to_one | ~whole) & had_value
         out[column] = carried
         flags[column] = lost
         non_additive_lost[column] = int(lost.sum())
@@ -920,8 +937,45 @@ def _convert(
         non_additive_lost=non_additive_lost,
         readings=readings,
         padded=padded,
+        partial={
+            universe[t]: tuple(sorted(universe[c] for c in missing))
+            for t, missing in sorted(partial.items())
+        },
     )
     return CodeConversion(table=out, flags=flags.astype(bool), report=report)
+
+
+def _partial_targets(
+    rows: np.ndarray,
+    mine: np.ndarray,
+    present: np.ndarray,
+    targets: np.ndarray,
+    readings: dict[str, int],
+) -> dict[int, list[int]]:
+    """Targets of which the table has only some of the source codes of the vintage (one
+    former commune of two, one arrondissement of twenty): target id -> missing code ids.
+    Codes read one way or another in a derived year are left to their reading."""
+    p = _passage()
+    ambiguous = {int(i) for i in p.universe.get_indexer(list(readings))} if readings else set()
+    wanted = np.isin(p.target[rows], targets)
+    out: dict[int, list[int]] = {}
+    used = set(zip(p.code[mine].tolist(), p.target[mine].tolist(), strict=True))
+    from_arrondissements = set(p.target[mine[p.arrondissement[mine]]].tolist())
+    # a code read one way or another in a derived year: its targets are left to the reading
+    unsure = set(p.target[rows[np.isin(p.code[rows], sorted(ambiguous))]].tolist())
+    candidates = rows[wanted]
+    for code, target, arr in zip(
+        p.code[candidates].tolist(),
+        p.target[candidates].tolist(),
+        p.arrondissement[candidates].tolist(),
+        strict=True,
+    ):
+        if (code, target) in used or code in ambiguous or present[code] or target in unsure:
+            continue
+        if arr != (target in from_arrondissements):
+            continue  # a city is made of its own row or of its arrondissements, not both
+        out.setdefault(target, []).append(code)
+    return out
 
 
 def _choose_readings(
