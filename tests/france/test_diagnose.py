@@ -609,3 +609,24 @@ def test_cli_one_row_csv_carries_the_notes(tmp_path):
         "Part des femmes parmi les maires."
     )
     assert not row["isolated"]
+
+
+def test_withheld_notes_say_what_was_counted():
+    from territorial.france import france_catalogue
+    from territorial.france.diagnose import france_notes
+
+    reasons = france_notes(france_catalogue())["reasons"]
+    assert reasons["land_forest_share"]["en"].startswith("fewer than 10 MODIS cells")
+    assert reasons["share_establishments_industry"]["fr"] == "moins de 5 établissements"
+    assert reasons["vacancy_rate"]["en"] == "fewer than 5 dwellings"
+    assert reasons["unemployment_rate"]["en"] == "fewer than 5 inhabitants"
+
+
+def test_a_commune_without_geometry_is_named_so():
+    from typer.testing import CliRunner
+
+    from territorial.cli import app
+
+    result = CliRunner().invoke(app, ["diagnose", "france:commune", "15047"])
+    assert result.exit_code == 2
+    assert "15047 is a commune without geometry in the source" in " ".join(result.output.split())

@@ -162,4 +162,16 @@ def find_territory(level: str, query: str) -> str:
     try:
         return find(territories, query)
     except TerritoryNotFoundError as error:
+        if level == "commune":
+            from territorial.errors import InvalidArgumentError
+            from territorial.france.data import read_france_provenance
+
+            orphans = read_france_provenance()["report"].get("communes_without_geometry", {})
+            if query.strip() in orphans:
+                raise InvalidArgumentError(
+                    "CODE", query, "a commune with a geometry in the built-in data",
+                    f"{query.strip()} is a commune without geometry in the source: it counts "
+                    "in every total and table (territorial indicators france:commune), but "
+                    "it has no neighbours to compare with. Diagnose its EPCI or département.",
+                ) from None  # fmt: skip
         raise TerritoryNotFoundError(query, error.suggestions, where=f"france:{level}") from None

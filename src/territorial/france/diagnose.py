@@ -90,6 +90,21 @@ def _event_reason(events: list[IndicatorSpec]) -> dict[str, str]:
     }
 
 
+#: What INSEE's counts behind a withheld value count (other than persons).
+_COUNTED: dict[frozenset[str], tuple[str, str]] = {
+    frozenset({"establishments"}): ("établissements", "establishments"),
+    frozenset({"dwellings", "main_homes"}): ("logements", "dwellings"),
+    frozenset({"jobs_2013"}): ("emplois en 2013", "jobs in 2013"),
+    frozenset({"births_2013_2018", "deaths_2013_2018"}): (
+        "naissances et décès", "births and deaths",
+    ),
+    frozenset({"population_2017", "census_population_2013", "population_2021",
+               "population_15_64", "active_15_64", "employed_15_64", "fiscal_persons"}): (
+        "habitants", "inhabitants",
+    ),
+}  # fmt: skip
+
+
 def _reason(spec: IndicatorSpec, events: dict[str, str]) -> dict[str, str] | None:
     from territorial.format import format_number
 
@@ -102,6 +117,16 @@ def _reason(spec: IndicatorSpec, events: dict[str, str]) -> dict[str, str] | Non
             "fr": f"moins de {least['fr']} personnes : secret statistique",
             "en": f"fewer than {least['en']} persons: statistical confidentiality",
         }
+    least = {lang: format_number(spec.min_count, lang=lang) for lang in ("fr", "en")}
+    if columns == {"mcd12c1_cells"}:
+        return {
+            "fr": f"moins de {least['fr']} cellules MODIS (environ 21 km² chacune) : "
+            "part trop grossière",
+            "en": f"fewer than {least['en']} MODIS cells (about 21 km² each): too coarse a share",
+        }
+    for unit_columns, (fr, en) in _COUNTED.items():
+        if columns <= unit_columns:
+            return {"fr": f"moins de {least['fr']} {fr}", "en": f"fewer than {least['en']} {en}"}
     if columns == {"n_communes"}:
         return dict(_SINGLE)
     if columns == {"communes_not_prefecture"}:
