@@ -701,7 +701,7 @@ def _compute_france(
                 .rename_axis("code")
             )
     table.report.update(report)
-    if level == "commune" and "insee" in report:
+    if isinstance(level, str) and level == "commune" and "insee" in report:
         _withhold_split_estimates(table, report["insee"], insee_columns)
     table.report["level"] = level if isinstance(level, str) else "custom"
     return table
