@@ -82,8 +82,8 @@ RECORDED: dict[str, tuple[int, str]] = {
         "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
     ),
     "INSEE_FORMAT": (
-        2,
-        "2a608e7b3e0bf592441a4e9de15f4dcf998fd5b219928ce93152639c6fe1fc69",
+        3,
+        "6d262fd4afda1cd560429d52c85ae262ff4f2b5afdaaf2b1d1e41677bb9b6837",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,

@@ -505,3 +505,13 @@ def test_one_arrondissement_is_not_its_city():
     assert (
         len(result.report.partial["75056"]) == 19 and "75056" not in result.report.partial["75056"]
     )
+
+
+def test_an_overflowing_merge_and_an_empty_code_are_refused():
+    # synthetic values: two stocks near the float limit that merge into one commune
+    huge = pd.DataFrame({"code": ["01138", "01039"], "pop": [1e308, 1e308]})
+    with pytest.raises(territorial.errors.SumOverflowError, match="over merged communes"):
+        convert_codes(huge, vintage=2021)
+    empty = pd.DataFrame({"code": ["01001", " "], "pop": [5.0, 3.0]})
+    with pytest.raises(InvalidArgumentError, match="1 rows without a code"):
+        convert_codes(empty, vintage=2021)

@@ -43,6 +43,8 @@ from territorial.errors import (
     DuplicateCodeError,
     InvalidArgumentError,
     NonNumericValuesError,
+    SumOverflowError,
+    format_values,
 )
 from territorial.format import check_lang, format_number
 
@@ -624,7 +626,8 @@ def _as_codes(codes: pd.Series) -> tuple[pd.Series, int]:
     """Codes as text; whole numbers (a lost leading zero) written with 5 digits."""
     values = codes.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) == "string":  # the common case: text
-        return pd.Series([v.strip() for v in values], index=codes.index, dtype=object), 0
+        text = [v.strip() or None for v in values]  # an empty code is no code
+        return pd.Series(text, index=codes.index, dtype=object), 0
     out = np.empty(len(values), dtype=object)
     padded = 0
     for i, value in enumerate(values):
@@ -636,7 +639,7 @@ def _as_codes(codes: pd.Series) -> tuple[pd.Series, int]:
             out[i] = f"{int(value):05d}"
             padded += 1
         else:
-            out[i] = str(value).strip()
+            out[i] = str(value).strip() or None
     return pd.Series(out, index=codes.index, dtype=object), padded
 
 
@@ -876,6 +879,13 @@ def _convert(
         total = np.bincount(inverse, weights=np.where(nan, 0.0, values), minlength=len(targets))
         missing = np.bincount(inverse, weights=nan, minlength=len(targets)) > 0
         total[missing | ~whole] = np.nan
+        if np.isinf(total).any():
+            where = index[np.isinf(total)].tolist()
+            raise SumOverflowError(
+                f"The sum of {column!r} over merged communes overflows (it exceeds 1.8e308, "
+                f"the largest 64-bit float) in {format_values(where)}. Check the units of "
+                "the column (values near 1e308 are errors), or rescale it."
+            )
         out[column] = total
         stocks_missing[column] = int((missing & ~one_to_one).sum())
     flags = pd.DataFrame(index=index)

