@@ -82,8 +82,8 @@ RECORDED: dict[str, tuple[int, str]] = {
         "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
     ),
     "INSEE_FORMAT": (
-        3,
-        "6d262fd4afda1cd560429d52c85ae262ff4f2b5afdaaf2b1d1e41677bb9b6837",
+        4,
+        "ed9f71723c92d4fddfee8dca919fb9b9c24f04e26e27fda5dc92caf907838021",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,

@@ -205,6 +205,18 @@ def _with_orphans(comp: pd.DataFrame, orphans: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _skip(
+    wanted: list[str], needs: Any, columns: Iterable[str], report: dict, reason: str
+) -> list[str]:
+    """The indicators left once those using an optional dataset that is not fetched are
+    skipped; they and the reason are added to ``report["skipped"]``."""
+    dropped = [s for s in wanted if needs(s, columns)]
+    skipped = report.setdefault("skipped", {"indicators": [], "reason": ""})
+    skipped["indicators"] = [*skipped["indicators"], *dropped]
+    skipped["reason"] = "; ".join(r for r in (skipped["reason"], reason) if r)
+    return [s for s in wanted if s not in dropped]
+
+
 def _withhold_split_estimates(table: IndicatorTable, insee: dict, columns: frozenset) -> None:
     """A commune split off another since the source's year has only shares of the old
     commune's counts (by population): its own rates would be the old commune's, so they
@@ -242,11 +254,10 @@ def _withhold_split_estimates(table: IndicatorTable, insee: dict, columns: froze
 
 def _join_components(comp: pd.DataFrame, components: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Join user components to the built-in ones; report the codes that match no commune."""
-    from territorial.france.landcover import LAND_COVER_COLUMNS
+    from territorial.indicators.spec import BUILTIN_COMPONENTS
     from territorial.territories.join import join_table
 
-    builtin = set(comp.columns) | set(_ACCIDENT_COLUMNS) | set(LAND_COVER_COLUMNS)
-    builtin |= _insee_columns()
+    builtin = set(comp.columns) | BUILTIN_COMPONENTS
     clash = [c for c in components.columns if c in builtin]
     if clash:
         raise InvalidArgumentError(
@@ -601,12 +612,10 @@ def _compute_france(
         except DataFetchError:
             if ids is not None:
                 raise
-            dropped = [s for s in wanted if needs(s, _ACCIDENT_COLUMNS)]
-            wanted = [s for s in wanted if s not in dropped]
-            report["skipped"] = {
-                "indicators": dropped,
-                "reason": "road-accident data not cached: territorial fetch france-road-accidents",
-            }
+            wanted = _skip(
+                wanted, needs, _ACCIDENT_COLUMNS, report,
+                "road-accident data not cached: territorial fetch france-road-accidents",
+            )  # fmt: skip
         else:
             communes = load_france("commune", cache=cache, progress=False)
             arr = load_france("arrondissement", cache=cache, progress=False)
@@ -622,12 +631,10 @@ def _compute_france(
         except DataFetchError:
             if ids is not None:
                 raise
-            dropped = [s for s in wanted if needs(s, LAND_COVER_COLUMNS)]
-            wanted = [s for s in wanted if s not in dropped]
-            skipped = report.setdefault("skipped", {"indicators": [], "reason": ""})
-            skipped["indicators"] = [*skipped["indicators"], *dropped]
-            reason = "land cover not cached: territorial fetch france-land-cover"
-            skipped["reason"] = "; ".join(r for r in (skipped["reason"], reason) if r)
+            wanted = _skip(
+                wanted, needs, LAND_COVER_COLUMNS, report,
+                "land cover not cached: territorial fetch france-land-cover",
+            )  # fmt: skip
         else:
             comp = comp.join(land)
             report["land_cover"] = land.attrs["report"]

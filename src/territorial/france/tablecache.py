@@ -23,13 +23,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
 from territorial.io.cache import (
     cache_dir,
     check_cached_bytes,
+    json_safe,
     read_manifest,
     rebuild_notice,
     write_manifest,
@@ -144,21 +144,6 @@ def _paths(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Path]:
     return paths
 
 
-def _plain(value: Any) -> Any:
-    """JSON-safe data (numpy numbers and arrays become Python ones)."""
-    return json.loads(json.dumps(value, default=_default))
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray | pd.Index | pd.Series):
-        return list(value.tolist())
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-    return str(value)
-
-
 def write_table(key: str, table: Any, cache: str | os.PathLike[str] | None) -> None:
     """Store an :class:`~territorial.indicators.engine.IndicatorTable` under ``key``."""
     paths = _paths(key, cache)
@@ -174,7 +159,7 @@ def write_table(key: str, table: Any, cache: str | os.PathLike[str] | None) -> N
     for name, frame in frames.items():
         with atomic_path(paths[name]) as tmp:
             frame.to_parquet(tmp)
-    write_text_atomic(paths["report"], json.dumps(_plain(table.report), ensure_ascii=False))
+    write_text_atomic(paths["report"], json.dumps(json_safe(table.report), ensure_ascii=False))
     write_manifest(
         paths["manifest"],
         [paths[name] for name in (*_FRAMES, "report")],

@@ -28,6 +28,7 @@ __all__ = [
     "cache_dir",
     "check_cached_bytes",
     "file_record",
+    "json_safe",
     "read_manifest",
     "rebuild_notice",
     "sha256_file",
@@ -203,3 +204,26 @@ rebuilding the France data.\\n'
     """
     message = f"territorial: the cached file {path} cannot be trusted ({problem}): {action}."
     print(message, file=sys.stderr)
+
+
+def json_safe(value: object) -> object:
+    """A report as plain JSON data, to be cached: numpy numbers, arrays and pandas indexes
+    become Python ones, sets sorted lists, tuples lists, anything else its text.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> json_safe({"n": np.int64(3), "codes": {"b", "a"}, "shape": (2, 3)})
+    {'n': 3, 'codes': ['a', 'b'], 'shape': [2, 3]}
+    """
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def _json_default(value: object) -> object:
+    if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas Index and Series
+        return value.tolist()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, tuple):
+        return list(value)
+    return str(value)
