@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 from territorial.errors import InvalidArgumentError
 
@@ -21,6 +22,49 @@ def check_lang(lang: str, argument: str = "lang") -> str:
     if lang not in LANGS:
         raise InvalidArgumentError(argument, lang, "'fr' or 'en'", "Pass lang='fr' or lang='en'.")
     return lang
+
+
+def in_language(value: object, lang: str, *, default: str | None = None) -> str | None:
+    """The text of ``value`` in ``lang``: the one resolver of labels, units and sources.
+
+    ``value`` is a text, a ``{"fr": ..., "en": ...}`` mapping, or None. A mapping
+    gives ``lang``, else French, else its first non-empty text; empty text counts as
+    missing, and ``default`` is returned when nothing is left.
+
+    Examples
+    --------
+    >>> in_language({"fr": "Densité", "en": "Density"}, "en")
+    'Density'
+    >>> in_language({"fr": "Densité", "en": ""}, "en"), in_language("km²", "en")
+    ('Densité', 'km²')
+    >>> in_language(None, "fr", default="density")
+    'density'
+    """
+    if isinstance(value, Mapping):
+        for key in (lang, "fr", *value):
+            text = value.get(key)
+            if text is not None and str(text) != "":
+                return str(text)
+        return default
+    if value is None or str(value) == "":
+        return default
+    return str(value)
+
+
+def spec_text(spec: object, key: str, lang: str, *, default: str | None = None) -> str | None:
+    """``spec[key]`` (a mapping) or ``spec.key`` (an object) in ``lang``, see
+    :func:`in_language`: the label, unit or source of an indicator however it is given
+    (a catalogue's ``IndicatorSpec``, a dict of specs, a layer's metadata record).
+
+    Examples
+    --------
+    >>> spec_text({"label": {"fr": "Chômage", "en": "Unemployment"}}, "label", "en")
+    'Unemployment'
+    >>> spec_text({}, "label", "fr", default="x")
+    'x'
+    """
+    value = spec.get(key) if isinstance(spec, Mapping) else getattr(spec, key, None)
+    return in_language(value, lang, default=default)
 
 
 #: control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides,

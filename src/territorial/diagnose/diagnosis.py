@@ -24,7 +24,7 @@ from territorial.diagnose.spatial import NOT_SIGNIFICANT, LocalMoran, global_mor
 from territorial.diagnose.typology import Typology, typology
 from territorial.diagnose.weights import ContiguityWeights
 from territorial.errors import TerritoryNotFoundError
-from territorial.format import NBSP, check_lang, format_number
+from territorial.format import NBSP, check_lang, format_number, spec_text
 
 __all__ = ["Diagnosis", "DiagnosisSet", "diagnose", "diagnose_all", "to_csv_frame"]
 
@@ -93,11 +93,7 @@ def _default_reason(spec: Any, lang: str) -> str:
 
 
 def _label(spec: Any, indicator: str, lang: str) -> str:
-    get = getattr(spec, "label_in", None)
-    if get is not None:
-        return get(lang)
-    label = _spec_get(spec, "label", {}) or {}
-    return label.get(lang) or label.get("fr") or indicator
+    return spec_text(spec, "label", lang, default=indicator)
 
 
 def _clean(value: Any) -> Any:

@@ -67,15 +67,13 @@ class Typology:
         >>> t.describe(t.labels["c"], lang="en", plain=True)
         'x: above average'
         """
-        from territorial.format import NBSP, format_number
+        from territorial.format import NBSP, format_number, spec_text
 
         parts = []
         for indicator, z in self.distinctive.get(type_, []):
             label = indicator
             if specs is not None and indicator in specs:
-                spec = specs[indicator]
-                get = getattr(spec, "label_in", None)
-                label = get(lang) if get else spec.get("label", {}).get(lang, indicator)
+                label = spec_text(specs[indicator], "label", lang, default=indicator)
             if plain:
                 sep = f"{NBSP}: " if lang == "fr" else ": "
                 parts.append(f"{label}{sep}{_in_words(z, lang)}")

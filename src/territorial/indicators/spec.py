@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from territorial.errors import CatalogueError, TerritorialError, format_values
+from territorial.format import in_language
 
 __all__ = [
     "BUILTIN_COMPONENTS",
@@ -190,7 +191,7 @@ class IndicatorSpec:
 
     def label_in(self, lang: str = "fr") -> str:
         """The label in ``lang`` (``fr`` or ``en``), falling back to French."""
-        return self.label.get(lang) or self.label.get("fr") or self.id
+        return in_language(self.label, lang, default=self.id)
 
     def operand_expressions(self) -> dict[str, str]:
         """The operands that are sums of component columns (name -> expression)."""
@@ -509,7 +510,7 @@ class LayerSpec:
 
     def label_in(self, lang: str = "fr") -> str:
         """The label in ``lang`` (``fr`` or ``en``), falling back to French."""
-        return self.label.get(lang) or self.label.get("fr") or self.id
+        return in_language(self.label, lang, default=self.id)
 
     def components(self) -> tuple[str, ...]:
         """The component columns this layer can produce per unit."""

@@ -1,0 +1,182 @@
+"""``france:LEVEL`` as a :class:`~territorial.sources.Source`: the built-in levels, their
+indicators, references and diagnosis behind the one interface every command consumes.
+
+Examples
+--------
+>>> from territorial.sources import open_source
+>>> epci = open_source("france:epci", purpose="diagnosis")
+>>> epci.parent_level, epci.reference_levels
+('departement', ('region', 'departement', 'france'))
+>>> epci.find("Métropole de Lyon"), epci.label("unemployment_rate", "en")
+('200046977', 'Unemployment rate, aged 15-64 (census)')
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from territorial.errors import UnknownLevelError
+from territorial.france.levels import (
+    FRANCE_DIAGNOSIS_LEVELS,
+    FRANCE_INDICATOR_LEVELS,
+    FRANCE_LEVELS,
+    france_level,
+)
+from territorial.sources import Source
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from territorial.diagnose.diagnosis import DiagnosisSet
+    from territorial.indicators.engine import IndicatorTable
+
+__all__ = ["FranceSource", "open_france"]
+
+#: the levels each purpose accepts (see :data:`territorial.sources.PURPOSES`)
+LEVELS_FOR: dict[str, tuple[str, ...]] = {
+    "territories": FRANCE_LEVELS,
+    "indicators": FRANCE_INDICATOR_LEVELS,
+    "diagnosis": tuple(FRANCE_DIAGNOSIS_LEVELS),
+}
+
+
+class FranceSource(Source):
+    """One level of the built-in France territories (``france:epci``...).
+
+    The territories, the indicators of the France catalogue
+    (:func:`~territorial.france.compute_france`), France's value as the reference,
+    and the diagnosis against the parent levels and France
+    (:func:`~territorial.france.france_diagnosis_set`).
+    """
+
+    scheme = "france"
+
+    def __init__(
+        self,
+        level: str,
+        *,
+        text: str | None = None,
+        cache: str | os.PathLike[str] | None = None,
+        progress: bool = True,
+    ) -> None:
+        row = france_level(level, among=(*FRANCE_LEVELS, *FRANCE_INDICATOR_LEVELS))
+        self.level = level
+        self.text = text or f"france:{level}"
+        self.cache = cache
+        self.progress = progress
+        self.parent_levels = row.parents
+        self.parent_level = row.default_parent if row.loaded else None
+        self.reference_levels = _references(level)
+        self._label = row.label
+
+    @functools.cached_property
+    def territories(self) -> gpd.GeoDataFrame:
+        from territorial.france.data import load_france
+
+        return load_france(self.level, cache=self.cache, progress=self.progress)
+
+    def level_label(self, lang: str = "fr", *, plural: bool = False) -> str:
+        singular, many = self._label.get(lang) or self._label["fr"]
+        return many if plural else singular
+
+    def parent_territories(self, level: str) -> gpd.GeoDataFrame | None:
+        from territorial.france.data import load_france
+
+        if level not in FRANCE_LEVELS:
+            return None
+        return load_france(level, cache=self.cache, progress=False)
+
+    def find(self, query: str, *, argument: str = "CODE") -> str:
+        from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
+        from territorial.territories.lookup import find
+
+        try:
+            return find(self.territories, query)
+        except TerritoryNotFoundError as error:
+            if self.level == "commune":
+                from territorial.france.data import read_france_provenance
+
+                report = read_france_provenance(cache=self.cache)["report"]
+                if query.strip() in report.get("communes_without_geometry", {}):
+                    raise InvalidArgumentError(
+                        argument, query, "a commune with a geometry in the built-in data",
+                        f"{query.strip()} is a commune without geometry in the source: it "
+                        "counts in every total and table (territorial indicators "
+                        "france:commune), but it has no neighbours to compare with. Diagnose "
+                        "its EPCI or département.",
+                    ) from None  # fmt: skip
+            raise TerritoryNotFoundError(query, error.suggestions, where=self.text) from None
+
+    @functools.cached_property
+    def _catalogue(self):
+        from territorial.france.indicators import france_catalogue
+
+        return france_catalogue()
+
+    def metadata(self, indicator: str) -> Mapping[str, Any]:
+        if indicator not in self._catalogue:
+            return {}
+        return self._catalogue[indicator].to_dict()
+
+    def indicators(self, ids: Iterable[str] | None = None, **kwds: Any) -> IndicatorTable:
+        """:func:`~territorial.france.compute_france` at this level; ``kwds`` are its
+        options (``catalogue``, ``components``, ``layers``)."""
+        from territorial.france.indicators import compute_france
+
+        ids = None if ids is None else list(ids)
+        return compute_france(self.level, indicators=ids, cache=self.cache, **kwds)
+
+    def reference(self, indicator: str) -> float | None:
+        """France's value (the whole country as one territory)."""
+        from territorial.france.indicators import compute_france
+
+        values = compute_france("france", indicators=[indicator], cache=self.cache).values
+        return float(values[indicator].iloc[0])
+
+    def diagnosis_set(self, **kwds: Any) -> DiagnosisSet:
+        from territorial.france.diagnose import france_diagnosis_set
+
+        return france_diagnosis_set(self.level, cache=self.cache, **kwds)
+
+    def page_frame(self, ids: Iterable[str]) -> tuple[gpd.GeoDataFrame, Any]:
+        """The indicators with the parents' code columns, and the catalogue (pages)."""
+        from territorial.france.views import france_page_frame
+
+        return france_page_frame(self.level, list(ids))
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        from territorial.france.data import read_france_provenance
+
+        record = read_france_provenance(cache=self.cache)
+        return {"source": self.text, **{k: v for k, v in record.items() if k != "report"}}
+
+
+def _references(level: str) -> tuple[str, ...]:
+    """The levels a territory of ``level`` is compared with, parents first, France last."""
+    return FRANCE_DIAGNOSIS_LEVELS.get(level, ())
+
+
+def open_france(
+    level: str,
+    *,
+    text: str,
+    purpose: str,
+    argument: str,
+    fix: str,
+    cache: str | os.PathLike[str] | None,
+    progress: bool,
+) -> FranceSource:
+    """The :class:`FranceSource` of ``france:LEVEL``, once the level is known to serve
+    ``purpose``; else one :class:`~territorial.errors.UnknownLevelError`."""
+    allowed = LEVELS_FOR[purpose]
+    if level not in allowed:
+        raise UnknownLevelError(
+            level, allowed, argument, value=text,
+            expected="france:LEVEL with LEVEL one of " + ", ".join(allowed),
+            fix=fix or "For example: france:departement.",
+        )  # fmt: skip
+    return FranceSource(level, text=text, cache=cache, progress=progress)
