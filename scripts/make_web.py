@@ -25,24 +25,23 @@ PAGES = {  # level: title
 
 def write_pages(out: Path) -> dict[str, Path]:
     """Write one page per level; return the paths."""
-    from territorial.france.data import load_france
-    from territorial.france.levels import PARENT_LEVEL
-    from territorial.france.views import france_page_frame
     from territorial.render.web import web_map
+    from territorial.sources import open_source
 
     out.mkdir(parents=True, exist_ok=True)
     written = {}
     for level, title in PAGES.items():
         started = time.perf_counter()
-        gdf, catalogue = france_page_frame(level, INDICATORS)
-        parent = PARENT_LEVEL[level]
+        source = open_source(f"france:{level}", purpose="indicators")
+        gdf, catalogue = source.page_frame(INDICATORS)
+        parent = source.parent_level
         page = web_map(
             gdf,
             INDICATORS,
             specs={i: catalogue[i] for i in INDICATORS},
             parents=parent,
             peers=parent,
-            peer_names=load_france(parent, progress=False)["name"],
+            peer_names=source.parent_territories(parent)["name"],
             title=title,
         )
         path = page.save(out / f"{level}s.html")

@@ -131,6 +131,11 @@ class Source:
         """The indicators of the territories (default: all those the source knows)."""
         raise NotImplementedError
 
+    def map_frame(self, columns: Iterable[str]) -> gpd.GeoDataFrame:
+        """The territories with ``columns`` to draw (a file's own columns, of any type;
+        the indicators of a scheme), with their metadata in ``attrs``."""
+        return self.territories
+
     def metadata(self, indicator: str) -> Mapping[str, Any]:
         """What is known of an indicator: ``label``, ``unit``, ``source``, ``vintage``,
         ``polarity`` (labels as ``{"fr": ..., "en": ...}``); empty when nothing is."""
@@ -251,7 +256,7 @@ class FileSource(Source):
             table.catalogue,
             names=gdf["name"],
             level=self.level,
-            population=gdf["population"] if "population" in gdf else None,
+            population=gdf.get("population"),
             weights=contiguity_weights(gdf) if lisa else None,
             lisa_kwds=lisa_kwds or None,
             **kwds,
@@ -339,7 +344,10 @@ def open_source(
     """
     if purpose not in PURPOSES:
         raise InvalidArgumentError(
-            "purpose", purpose, f"one of {', '.join(PURPOSES)}", "For example purpose='indicators'."
+            "purpose",
+            purpose,
+            f"one of {', '.join(PURPOSES)}",
+            "For example purpose='indicators'.",
         )
     file_options = {"code": code, "name": name, "population": population, "layer": layer,
                     "crs": crs}  # fmt: skip

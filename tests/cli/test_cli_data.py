@@ -78,7 +78,7 @@ def test_cli_errors_are_clear(tmp_path):
     result = runner.invoke(app, ["territories", "france:county", "-o", str(out)])
     assert result.exit_code == 2
     assert _message(result) == (
-        "error: source='france:county' is not valid: expected france:LEVEL with LEVEL one of "
+        "error: SOURCE='france:county' is not valid: expected france:LEVEL with LEVEL one of "
         "arrondissement, commune, canton, circonscription, epci, departement, region. "
         "For example: france:departement."
     )

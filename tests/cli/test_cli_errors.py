@@ -17,8 +17,11 @@ import typer
 from shapely import LineString, Point, box
 from typer.testing import CliRunner
 
+import territorial.france.data
 import territorial.france.diagnose
+import territorial.france.indicators
 import territorial.indicators
+import territorial.io.vector
 import territorial.sources
 from territorial.cli import app
 
@@ -47,9 +50,11 @@ def nothing_computed(monkeypatch) -> None:
     def forbidden(*args, **kwargs):
         raise AssertionError("computed before the options were checked")
 
-    monkeypatch.setattr(territorial.france, "compute_france", forbidden)
+    monkeypatch.setattr(territorial.france.indicators, "compute_france", forbidden)
     monkeypatch.setattr(territorial.france.diagnose, "france_diagnosis_set", forbidden)
     monkeypatch.setattr(territorial.sources, "load_source", forbidden)
+    monkeypatch.setattr(territorial.io.vector, "read_territories", forbidden)
+    monkeypatch.setattr(territorial.france.data, "load_france", forbidden)
 
 
 # ---- output paths, checked before any computation ---------------------------------------

@@ -278,12 +278,12 @@ def test_french_csv_points_print_their_read_line(app, tmp_path, communes):
 
 
 def _no_compute(monkeypatch):
-    import territorial.france
+    import territorial.france.indicators
 
     def compute_france(*args, **kwargs):
         raise AssertionError("the checks must come before the computation")
 
-    monkeypatch.setattr(territorial.france, "compute_france", compute_france)
+    monkeypatch.setattr(territorial.france.indicators, "compute_france", compute_france)
 
 
 @pytest.mark.parametrize(
@@ -318,14 +318,14 @@ def test_catalogue_file_read_whatever_its_suffix(app, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "layered: 4 indicators" in result.output
     seen = {}
-    import territorial.france
+    import territorial.france.indicators
     import territorial.indicators
 
     def compute_france(level, *, catalogue=None, **kwargs):
         seen["level"], seen["catalogue"] = level, catalogue
         raise territorial.indicators.CatalogueError("stop here")
 
-    monkeypatch.setattr(territorial.france, "compute_france", compute_france)
+    monkeypatch.setattr(territorial.france.indicators, "compute_france", compute_france)
     result, output = run(app, "indicators", "france:region", "-o", tmp_path / "r.csv",
                          "--catalogue", spec)  # fmt: skip
     assert output == "error: stop here"

@@ -1,6 +1,6 @@
-"""Pieces shared by the command modules: the error console, the default parent levels (from
-:mod:`territorial.france.levels`), and the checks that every command runs on its options
-before any computation."""
+"""Pieces shared by the command modules: the error console and the checks that every command
+runs on its options before any computation. What a command is given as territories is parsed
+by :func:`territorial.sources.open_source`."""
 
 from __future__ import annotations
 
@@ -140,38 +140,3 @@ size, type, all. Use e.g. --peers size.
     if value not in allowed:
         fix = fix or f"Use e.g. {argument} {allowed[0]}."
         raise InvalidArgumentError(argument, value, f"one of {', '.join(allowed)}", fix)
-
-
-def find_territory(level: str, query: str) -> str:
-    """The code of the territory of a France level that ``query`` (a code or a name) designates.
-
-    Codes are case-insensitive (``2a`` is ``2A``); names are found like
-    :func:`territorial.find` finds them; several matching names are an
-    :class:`~territorial.errors.AmbiguousTerritoryError` listing the candidates.
-
-    Examples
-    --------
-    >>> find_territory("departement", "2a"), find_territory("departement", "Rhône")
-    ('2A', '69')
-    """
-    from territorial.errors import TerritoryNotFoundError
-    from territorial.france.data import load_france
-    from territorial.territories.lookup import find
-
-    territories = load_france(level, progress=False)
-    try:
-        return find(territories, query)
-    except TerritoryNotFoundError as error:
-        if level == "commune":
-            from territorial.errors import InvalidArgumentError
-            from territorial.france.data import read_france_provenance
-
-            orphans = read_france_provenance()["report"].get("communes_without_geometry", {})
-            if query.strip() in orphans:
-                raise InvalidArgumentError(
-                    "CODE", query, "a commune with a geometry in the built-in data",
-                    f"{query.strip()} is a commune without geometry in the source: it counts "
-                    "in every total and table (territorial indicators france:commune), but "
-                    "it has no neighbours to compare with. Diagnose its EPCI or département.",
-                ) from None  # fmt: skip
-        raise TerritoryNotFoundError(query, error.suggestions, where=f"france:{level}") from None

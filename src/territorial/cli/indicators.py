@@ -1,9 +1,4 @@
-"""CLI commands for indicators: ``territorial indicators`` and ``territorial catalogue``.
-
-Also :func:`fetch_france_road_accidents`, the dataset function for
-``territorial fetch france-road-accidents`` (registered in
-``territorial.cli.data.DATASETS``).
-"""
+"""CLI commands for indicators: ``territorial indicators`` and ``territorial catalogue``."""
 
 from __future__ import annotations
 
@@ -22,35 +17,16 @@ from territorial.cli._common import (
     console,
     fail,
 )
-from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
+from territorial.errors import InvalidArgumentError, TerritorialError
 
 
-def fetch_france_road_accidents(progress: bool) -> str:
-    """Fetch the optional road-accident wheel; cache its commune-year counts and its points."""
-    from territorial.france.accidents import fetch_road_accident_files
+def _source(source: str) -> Any:
+    from territorial.sources import open_source
 
-    files = fetch_road_accident_files(progress=progress)
-
-    def done(key: str) -> str:
-        return "written" if key in files["built"] else "already cached"
-
-    return (
-        f"{files['aggregate']} (commune-year counts, {done('aggregate')}) and "
-        f"{files['points']} (geolocated accidents, {done('points')})"
-    )
-
-
-def _level(source: str) -> str:
-    from territorial.france.levels import FRANCE_INDICATOR_LEVELS
-
-    prefix, _, level = source.partition(":")
-    if prefix != "france" or level not in FRANCE_INDICATOR_LEVELS:
-        raise UnknownLevelError(
-            level, FRANCE_INDICATOR_LEVELS, "SOURCE", value=source,
-            expected="france:LEVEL with LEVEL one of " + ", ".join(FRANCE_INDICATOR_LEVELS),
-            fix="Example: territorial indicators france:epci -o epci.csv",
-        )  # fmt: skip
-    return level
+    return open_source(
+        source, purpose="indicators", files=False,
+        fix="Example: territorial indicators france:epci -o epci.csv",
+    )  # fmt: skip
 
 
 def _pairs(option: str, values: list[str] | None, example: str) -> dict[str, str]:
@@ -394,11 +370,11 @@ def indicators(
     ] = None,
 ) -> None:
     """Compute indicators at a French level and write them (wide table or --tidy)."""
-    from territorial.france import compute_france, france_catalogue
+    from territorial.france import france_catalogue
     from territorial.io.write import GEOMETRY_SUFFIXES, WRITE_SUFFIXES, write_layer
 
     try:
-        level = _level(source)
+        territories = _source(source)
         check_output(output, WRITE_SUFFIXES)
         layer_files = {f"--layer {p.split('=', 1)[0]}": p.split("=", 1)[1]
                        for p in layer or () if "=" in p}  # fmt: skip
@@ -440,8 +416,8 @@ def indicators(
                            "code": "--code"}  # fmt: skip
                 raise as_option(error, options) from None
         ids = list(indicator) if indicator else None
-        result = compute_france(level, indicators=ids, catalogue=user_catalogue,
-                                components=components, layers=layer_data)  # fmt: skip
+        result = territories.indicators(ids, catalogue=user_catalogue, components=components,
+                                        layers=layer_data)  # fmt: skip
         data = result.tidy().set_index("territory") if tidy else result.wide
         written = write_layer(data, output, metadata=result.metadata())
     except TerritorialError as error:

@@ -1,7 +1,7 @@
 """CLI command ``territorial map``: a static thematic map of an indicator, to PNG, SVG or PDF.
 
-The values come from :mod:`territorial.france.views` (``compute_france``) for ``france:LEVEL``
-sources, or from a column of a vector file; the map is drawn by
+The values come from the source (:func:`territorial.sources.open_source`): the France
+catalogue for ``france:LEVEL``, or a column of a vector file; the map is drawn by
 :func:`territorial.render.map_territories`.
 """
 
@@ -21,16 +21,6 @@ from territorial.cli._common import (
     fail,
 )
 from territorial.errors import InvalidArgumentError, TerritorialError, UnknownLevelError
-from territorial.france.levels import PARENT_LEVEL
-from territorial.france.views import france_map_values, france_reference
-
-
-def _label(meta: dict, lang: str) -> str | None:
-    """The indicator's label in ``lang`` (labels are ``{"fr": ..., "en": ...}`` or a string)."""
-    label = meta.get("label")
-    if isinstance(label, dict):
-        label = label.get(lang) or label.get("fr")
-    return str(label) if label else None
 
 
 def _breaks(text: str) -> list[float]:
@@ -106,6 +96,7 @@ def map_command(
     from territorial.render.static.maps import DPI_RANGE, KINDS
     from territorial.render.static.save import FORMATS
     from territorial.render.static.themes import get_theme
+    from territorial.sources import open_source
 
     options = {"k": "--k", "dpi": "--dpi", "scheme": "--scheme", "palette": "--palette",
                "theme": "--theme", "labels": "--labels", "reference": "--reference",
@@ -148,49 +139,28 @@ def map_command(
                 "--reference", reference, "a finite number",
                 "The gap map is centred on it, e.g. --reference 100.",
             )  # fmt: skip
-        if source.startswith("france:"):
-            from territorial.france.levels import FRANCE_INDICATOR_LEVELS
-
-            level = source.split(":", 1)[1]
-            if level not in FRANCE_INDICATOR_LEVELS:
-                choices = ", ".join(f"france:{lv}" for lv in FRANCE_INDICATOR_LEVELS)
-                raise UnknownLevelError(
-                    level, FRANCE_INDICATOR_LEVELS, "SOURCE", value=source,
-                    expected=f"one of {choices}", fix="Or give a vector file.",
-                )  # fmt: skip
-            from territorial.sources import refuse_file_options
-
-            refuse_file_options(
-                source, {"--code": code, "--name": name, "--layer": layer, "--crs": crs}
-            )
-            level = source.split(":", 1)[1]
-            wanted = [column] + ([choropleth] if choropleth else [])
-            gdf = france_map_values(level, wanted)
-            if kind == "gap" and reference is None:
-                reference = france_reference(column)
-                console.print(f"reference (France): {reference:g}", highlight=False)
-            base_level = PARENT_LEVEL.get(level) if base is None else base
-        else:
-            from territorial.sources import load_source
-
-            if kind == "gap" and reference is None:
+        territories = open_source(
+            source, purpose="indicators", fix="Or give a vector file.",
+            code=code, name=name, layer=layer, crs=crs, options=options, progress=False,
+        )  # fmt: skip
+        wanted = [column] + ([choropleth] if choropleth else [])
+        gdf = territories.map_frame(wanted)
+        if territories.scheme == "file":
+            read = gdf.attrs.get("report")
+            for line in read.lines()[1:] if read is not None else ():  # what was left out
+                console.print(f"note: {line}")
+        if kind == "gap" and reference is None:
+            reference = territories.reference(column)
+            if reference is None:
                 raise InvalidArgumentError(
                     "--reference", None, "a number for a gap map of a file",
                     "Pass --reference VALUE.",
                 )  # fmt: skip
-
-            gdf = load_source(source, code=code, name=name, layer=layer, crs=crs, progress=False)
-            read = gdf.attrs.get("report")
-            for line in read.lines()[1:] if read is not None else ():  # what was left out
-                console.print(f"note: {line}")
-            base_level = base
+            console.print(f"reference (France): {reference:g}", highlight=False)
+        base_level = territories.parent_level if base is None else base
         base_gdf = None
         if base_level and base_level != "none":
             base_gdf = load_france(base_level, progress=False)
-        meta = {}
-        for item in (gdf.attrs.get("territorial") or {}).get("indicators") or ():
-            if item.get("id") == column:
-                meta = item
         fig = map_territories(
             gdf,
             column,
@@ -201,7 +171,7 @@ def map_command(
             palette=palette,
             reference=reference,
             choropleth=choropleth,
-            title=title if title is not None else _label(meta, lang) or column,
+            title=title if title is not None else territories.label(column, lang),
             subtitle=subtitle,
             source=source_line,
             lang=lang,

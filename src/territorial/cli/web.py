@@ -15,8 +15,6 @@ import typer
 from territorial.cli._common import console, fail
 from territorial.errors import InvalidArgumentError, TerritorialError
 from territorial.files import check_output
-from territorial.france.levels import PARENT_LEVEL
-from territorial.france.views import france_page_frame
 
 
 def check_page_options(
@@ -63,13 +61,6 @@ def check_page_options(
     return snake
 
 
-def _level_label(level: str, lang: str) -> str:
-    """The plural label of a level in ``lang`` (``départements``...), for page titles."""
-    from territorial.render.web.page import LEVEL_LABELS
-
-    return LEVEL_LABELS.get(lang, LEVEL_LABELS["fr"]).get(level, level)
-
-
 def web_command(
     source: Annotated[str, typer.Argument(help="france:LEVEL, e.g. france:commune.")],
     indicators: Annotated[
@@ -108,6 +99,7 @@ def web_command(
 ) -> None:
     """Write an interactive HTML map (self-contained unless --cdn or --basemap)."""
     from territorial.render.web import web_map
+    from territorial.sources import open_source
 
     try:
         # checked before the indicators are computed: a bad path fails at once
@@ -128,22 +120,21 @@ def web_command(
                 "distinct indicator ids (one layer each)",
                 f"Give {', '.join(repeated)} once.",
             )
-        if not source.startswith("france:"):
-            raise InvalidArgumentError(
-                "SOURCE",
-                source,
-                "france:LEVEL (e.g. france:commune)",
-                "Other sources: build the page in Python with territorial.render.web.web_map.",
-            )
-        level = source.split(":", 1)[1]
-        gdf, catalogue = france_page_frame(level, list(indicators))
-        parent = PARENT_LEVEL.get(level) if parents is None else parents
+        territories = open_source(
+            source, files=False, fix="Other sources: build the page in Python with "
+            "territorial.render.web.web_map." if ":" not in source else "For example "
+            "france:commune.",
+        )  # fmt: skip
+        level = territories.level
+        gdf, catalogue = territories.page_frame(list(indicators))
+        coarser = ", ".join(c for c in territories.parent_levels if c in gdf)
+        parent = territories.parent_level if parents is None else parents
         parent = None if parent in (None, "none") else parent
         if parent is not None and parent not in gdf.columns:
             raise InvalidArgumentError(
                 "--parents",
                 parent,
-                f"a coarser level of {level}: {', '.join(c for c in PARENT_LEVEL if c in gdf)}",
+                f"a coarser level of {level}: {coarser}",
                 "Or pass --parents none.",
             )
         peer = parent if peers is None else (None if peers == "all" else peers)
@@ -151,23 +142,17 @@ def web_command(
             raise InvalidArgumentError(
                 "--peers",
                 peer,
-                f"a coarser level of {level}: {', '.join(c for c in PARENT_LEVEL if c in gdf)}"
-                " or 'all'",
+                f"a coarser level of {level}: {coarser} or 'all'",
                 "Or pass --peers all to rank among all territories.",
             )
         peer_names = None
-        if peer is not None and peer in PARENT_LEVEL:
-            from territorial.france.data import load_france
-
-            peer_names = load_france(peer, progress=False)["name"]
+        if peer is not None:
+            peers_gdf = territories.parent_territories(peer)
+            peer_names = None if peers_gdf is None else peers_gdf["name"]
         diag = None
-        if diagnosis:
-            from territorial.france.diagnose import diagnose_france
-
-            diag = diagnose_france(level, lang=lang)  # on the whole catalogue
-        labels = ", ".join(
-            str(catalogue[i].label.get(lang, i)) if i in catalogue else i for i in indicators
-        )
+        if diagnosis:  # on the whole catalogue
+            diag = territories.diagnosis_set().table(lang=lang)
+        labels = ", ".join(territories.label(i, lang) for i in indicators)
         page = web_map(
             gdf,
             list(indicators),
@@ -182,7 +167,9 @@ def web_command(
             diagnosis=diag,
             basemap=basemap,
             cdn=cdn,
-            title=title if title is not None else f"{labels} ({_level_label(level, lang)})",
+            title=title
+            if title is not None
+            else f"{labels} ({territories.level_label(lang, plural=True)})",
             topology_kwds={"tolerance": tolerance, "precision": precision},
         )
         try:

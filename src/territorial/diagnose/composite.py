@@ -67,6 +67,25 @@ class CompositeResult:
     spearman: pd.DataFrame
     spec: dict = field(default_factory=dict)
 
+    def table(self, *, names: pd.Series | None = None) -> pd.DataFrame:
+        """One row per territory: ``name`` (when given), ``score_<profile>``,
+        ``rank_<profile>`` and ``rank_range``, the table the ``composite`` command writes.
+
+        Examples
+        --------
+        >>> values = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=["a", "b", "c"])
+        >>> result = composite_scores(values, [Profile("p", {"en": "P"}, {"x": 1.0})],
+        ...                           specs={"x": {"polarity": "higher_is_better"}})
+        >>> table = result.table(names=pd.Series({"a": "A", "b": "B", "c": "C"}))
+        >>> table.columns.tolist(), table.loc["c", "name"], int(table.loc["c", "rank_p"])
+        (['name', 'score_p', 'rank_p', 'rank_range'], 'C', 1)
+        """
+        frame = self.scores.add_prefix("score_").join(self.ranks.add_prefix("rank_"))
+        frame["rank_range"] = self.rank_range
+        if names is not None:
+            frame.insert(0, "name", names.reindex(frame.index))
+        return frame
+
 
 def _normalise(values: pd.DataFrame, method: str) -> pd.DataFrame:
     if method == "minmax":

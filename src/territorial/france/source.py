@@ -129,6 +129,11 @@ class FranceSource(Source):
         ids = None if ids is None else list(ids)
         return compute_france(self.level, indicators=ids, cache=self.cache, **kwds)
 
+    def map_frame(self, columns: Iterable[str]) -> gpd.GeoDataFrame:
+        """The indicators (``compute_france(...).wide``): name, population, geometry and
+        one column per indicator, their metadata in ``attrs``."""
+        return self.indicators(list(columns)).wide
+
     def reference(self, indicator: str) -> float | None:
         """France's value (the whole country as one territory)."""
         from territorial.france.indicators import compute_france
@@ -142,10 +147,20 @@ class FranceSource(Source):
         return france_diagnosis_set(self.level, cache=self.cache, **kwds)
 
     def page_frame(self, ids: Iterable[str]) -> tuple[gpd.GeoDataFrame, Any]:
-        """The indicators with the parents' code columns, and the catalogue (pages)."""
-        from territorial.france.views import france_page_frame
+        """The indicators (``compute_france(...).wide``) with the parents' code columns,
+        and the catalogue: what an interactive page draws.
 
-        return france_page_frame(self.level, list(ids))
+        Examples
+        --------
+        >>> gdf, catalogue = FranceSource("departement").page_frame(["density"])
+        >>> gdf.loc["69", "region"], catalogue["density"].unit
+        ('84', 'hab./km²')
+        """
+        table = self.indicators(list(ids))
+        gdf = table.wide
+        parents = [c for c in FRANCE_LEVELS if c in self.territories.columns]
+        extra = self.territories[[c for c in parents if c not in gdf.columns]]
+        return gdf.join(extra.reindex(gdf.index)), table.catalogue
 
     @property
     def provenance(self) -> dict[str, Any]:

@@ -101,7 +101,10 @@ def _fake_frame(monkeypatch, grid):
         calls.append((level, indicators))
         return frame, {}
 
-    monkeypatch.setattr(web, "france_page_frame", fake)
+    monkeypatch.setattr(
+        "territorial.france.source.FranceSource.page_frame",
+        lambda self, indicators: fake(self.level, indicators),
+    )
     return calls
 
 
