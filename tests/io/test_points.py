@@ -35,10 +35,16 @@ def test_french_csv_decimal_commas_in_every_numeric_column(tmp_path):
     assert points["poids"].dtype == "float64"
     assert points["code"].tolist() == ["01", "02"]  # codes stay text
     assert points["nom"].tolist() == ["Boulangerie", "Épicerie"]
-    assert points.attrs["report"] == {
+    report = points.attrs["report"]
+    assert {k: v for k, v in report.items() if k != "lines"} == {
         "rows": 4, "points": 2, "dropped_missing_coordinates": 2,
         "decimal_comma_columns": ["lon", "lat", "poids"],
     }  # fmt: skip
+    assert report.summary() == {"read": 4, "matched": None,
+                                "repaired": {"decimal comma columns": 3},
+                                "dropped": {"missing coordinates": 2}}  # fmt: skip
+    assert report.lines()[0] == f"2 points read from {csv}; 2 rows without coordinates left out"
+    assert report.to_dict()["kind"] == "points"
 
 
 def test_comma_separated_csv_and_named_columns(tmp_path):

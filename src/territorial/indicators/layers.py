@@ -41,6 +41,7 @@ from territorial.errors import (
     format_values,
 )
 from territorial.indicators.spec import Catalogue, LayerSpec
+from territorial.report import RecordReport
 
 __all__ = ["layer_components", "layers_used", "report_lines"]
 
@@ -246,8 +247,11 @@ def _points(
                 f"{layer.id}: {report['units_without_distance']} units with a population "
                 "but no distance (no geometry, or no point) are left out of the mean"
             )
-    report["lines"] = lines
-    return out, report
+    read = report["points"] + report["dropped_empty"]
+    summary = {"read": read, "matched": report.get("in_units"),
+               "dropped": {"without geometry": report["dropped_empty"],
+                           "outside every unit": report.get("outside", 0)}}  # fmt: skip
+    return out, RecordReport("points layer", report, lines=lines, **summary)
 
 
 # --- rasters ----------------------------------------------------------------------------------
@@ -336,8 +340,10 @@ def _raster(
     line = f"{id_}: {len(units) - int(empty.sum())} of {len(units)} units covered by valid cells"
     if empty.any():
         line += f"; {int(empty.sum())} without any (e.g. {', '.join(examples)}), counted as 0"
-    report["lines"] = [line]
-    return out.astype("float64"), report
+    covered = len(units) - int(empty.sum())
+    return out.astype("float64"), RecordReport(
+        "raster layer", report, read=len(units), matched=covered, lines=[line]
+    )
 
 
 # --- zonings ----------------------------------------------------------------------------------
@@ -425,8 +431,11 @@ def _zones(
             f"{layer.id}: {_n(overlapped, 'zone')} over units that overlap each other, shared "
             "in proportion to their pieces (never more than their total)"
         )
-    report["lines"] = lines
-    return out.astype("float64"), report
+    summary = {"read": len(zones) + int(report["dropped_empty"]),
+               "matched": len(zones) - int(without),
+               "dropped": {"without geometry": int(report["dropped_empty"]),
+                           "overlapping no unit": int(without)}}  # fmt: skip
+    return out.astype("float64"), RecordReport("zones layer", report, lines=lines, **summary)
 
 
 # --- front door -------------------------------------------------------------------------------
@@ -526,11 +535,10 @@ def layer_components(
         if layer.id not in layers:
             continue
         if layer.id not in used:
-            report[layer.id] = {
-                "type": layer.type,
-                "skipped": True,
-                "lines": [f"{layer.id}: not used by the computed indicators, left out"],
-            }
+            report[layer.id] = RecordReport(
+                f"{layer.type} layer", {"type": layer.type, "skipped": True},
+                lines=[f"{layer.id}: not used by the computed indicators, left out"],
+            )  # fmt: skip
             continue
         data, wanted = layers[layer.id], used[layer.id]
         if layer.type == "points":

@@ -22,6 +22,7 @@ import platformdirs
 
 from territorial.errors import InvalidArgumentError
 from territorial.files import write_text_atomic
+from territorial.report import json_safe  # re-exported: the caches store reports
 
 __all__ = [
     "CACHE_ENV",
@@ -204,26 +205,3 @@ rebuilding the France data.\\n'
     """
     message = f"territorial: the cached file {path} cannot be trusted ({problem}): {action}."
     print(message, file=sys.stderr)
-
-
-def json_safe(value: object) -> object:
-    """A report as plain JSON data, to be cached: numpy numbers, arrays and pandas indexes
-    become Python ones, sets sorted lists, tuples lists, anything else its text.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> json_safe({"n": np.int64(3), "codes": {"b", "a"}, "shape": (2, 3)})
-    {'n': 3, 'codes': ['a', 'b'], 'shape': [2, 3]}
-    """
-    return json.loads(json.dumps(value, default=_json_default))
-
-
-def _json_default(value: object) -> object:
-    if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas Index and Series
-        return value.tolist()
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=str)
-    if isinstance(value, tuple):
-        return list(value)
-    return str(value)

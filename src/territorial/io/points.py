@@ -17,6 +17,7 @@ from territorial.errors import (
 )
 from territorial.io.tables import TableReport, clean_columns, read_frame
 from territorial.io.vector import VECTOR_SUFFIXES, parse_crs, read_vector
+from territorial.report import RecordReport
 
 X_CANDIDATES = ("lon", "lng", "long", "longitude", "x", "coordonnee_x", "coord_x")
 Y_CANDIDATES = ("lat", "latitude", "y", "coordonnee_y", "coord_y")
@@ -134,12 +135,7 @@ def read_points(
             crs=given_crs,
         )
         comma = list(table_report.decimal_comma_columns)
-        points.attrs["report"] = {
-            "rows": len(frame),
-            "points": int(keep.sum()),
-            "dropped_missing_coordinates": int((~keep).sum()),
-            "decimal_comma_columns": comma,
-        }
+        points.attrs["report"] = _report(path, len(frame), int(keep.sum()), comma)
         return points
     if suffix in VECTOR_SUFFIXES:
         points, _, _ = read_vector(
@@ -159,13 +155,33 @@ def read_points(
             )
         empty = points.geometry.isna() | points.geometry.is_empty
         points = points[~empty]
-        points.attrs["report"] = {
-            "rows": len(empty),
-            "points": int((~empty).sum()),
-            "dropped_missing_coordinates": int(empty.sum()),
-        }
+        points.attrs["report"] = _report(path, len(empty), int((~empty).sum()))
         return points
     raise UnsupportedFormatError("path", path, (*TABLE_SUFFIXES, *VECTOR_SUFFIXES))
+
+
+def _report(
+    path: str | os.PathLike[str], rows: int, kept: int, comma: list[str] | None = None
+) -> RecordReport:
+    """What :func:`read_points` read and left out, as a :class:`~territorial.report.Report`."""
+    record: dict[str, object] = {"rows": rows, "points": kept,
+                                 "dropped_missing_coordinates": rows - kept}  # fmt: skip
+    lines = [
+        f"{kept} points read from {path}"
+        + (f"; {rows - kept} rows without coordinates left out" if rows > kept else "")
+    ]
+    if comma is not None:
+        record["decimal_comma_columns"] = comma
+        if comma:
+            lines.append(f"decimal commas converted in {len(comma)} columns")
+    return RecordReport(
+        "points",
+        record,
+        read=rows,
+        dropped={"missing coordinates": rows - kept},
+        repaired={"decimal comma columns": len(comma or ())},
+        lines=lines,
+    )
 
 
 __all__ = ["read_points"]

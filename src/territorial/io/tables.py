@@ -18,6 +18,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ from territorial.errors import (
     UnsupportedFormatError,
     format_values,
 )
+from territorial.report import Report
 
 __all__ = ["CODE_CANDIDATES", "MISSING_MARKERS", "TableReport", "read_table", "repair_codes"]
 
@@ -52,8 +54,10 @@ _NUMBER = re.compile(r"^\s*-?(\d{1,3}([ \u00a0\u202f.]\d{3})+|\d+)([.,]\d+)?([eE
 
 
 @dataclass
-class TableReport:
-    """What :func:`read_table` found and changed."""
+class TableReport(Report):
+    """What :func:`read_table` found and changed (a :class:`~territorial.report.Report`)."""
+
+    kind: ClassVar[str] = "table"
 
     path: str
     rows: int
@@ -66,6 +70,14 @@ class TableReport:
     text_columns: dict[str, list[str]] = field(default_factory=dict)
     repaired_codes: int = 0
     repaired_examples: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """Rows read; codes repaired and values set missing; nothing dropped here."""
+        missing = sum(self.missing_per_column.values()) + sum(self.non_finite_per_column.values())
+        repaired = {"codes": self.repaired_codes, "values set missing": missing,
+                    "decimal comma columns": len(self.decimal_comma_columns)}  # fmt: skip
+        return {"read": self.rows, "matched": None,
+                "repaired": {k: v for k, v in repaired.items() if v}, "dropped": {}}  # fmt: skip
 
     def lines(self) -> list[str]:
         """The report as short sentences."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +26,7 @@ from territorial.errors import (
     format_values,
 )
 from territorial.io.tables import repair_codes
+from territorial.report import Report
 from territorial.territories.crs import metric_area_km2
 
 __all__ = [
@@ -53,8 +55,11 @@ ADMIN_EXPRESS_LAYOUTS: dict[str, tuple[str, str, dict[str, str]]] = {
 
 
 @dataclass
-class LayerReport:
-    """What :func:`read_territories` found and changed."""
+class LayerReport(Report):
+    """What :func:`read_territories` found and changed (a
+    :class:`~territorial.report.Report`)."""
+
+    kind: ClassVar[str] = "layer"
 
     path: str
     rows: int
@@ -67,6 +72,17 @@ class LayerReport:
     other_layers: list[str] = field(default_factory=list)
     without_code: int = 0
     non_finite: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """Rows read; geometries and codes repaired; rows without code or polygon dropped."""
+        repaired = {"geometries": len(self.repaired_geometries), "codes": self.repaired_codes}
+        dropped = {
+            "without code": self.without_code,
+            **{f"{kind} geometries": len(c) for kind, c in self.not_polygons.items()},
+        }
+        return {"read": self.rows, "matched": None,
+                "repaired": {k: v for k, v in repaired.items() if v},
+                "dropped": {k: v for k, v in dropped.items() if v}}  # fmt: skip
 
     def lines(self) -> list[str]:
         out = [f"{self.rows} territories read from {self.path} ({self.layout})"]

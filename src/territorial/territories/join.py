@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import geopandas as gpd
 import pandas as pd
 
 from territorial.errors import ColumnNotFoundError, DuplicateCodeError, InvalidArgumentError
+from territorial.report import Report
 
 __all__ = ["CoverageReport", "join_table"]
 
@@ -17,8 +19,9 @@ _COMMUNE_LIKE = re.compile(r"^(\d{2}|2[AB])\d{3}$|^97\d{3}$")
 
 
 @dataclass(frozen=True)
-class CoverageReport:
-    """What a join matched, what it could not place, and why.
+class CoverageReport(Report):
+    """What a join matched, what it could not place, and why (a
+    :class:`~territorial.report.Report`).
 
     Attributes
     ----------
@@ -37,6 +40,8 @@ class CoverageReport:
     read_report
         Lines of the table's read report (repairs, missing markers), if any.
     """
+
+    kind: ClassVar[str] = "join"
 
     table_rows: int
     matched: int
@@ -76,9 +81,18 @@ class CoverageReport:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    def summary(self) -> dict[str, Any]:
+        """Table rows read and matched; rows of unknown codes dropped."""
+        return {"read": self.table_rows, "matched": self.matched, "repaired": {},
+                "dropped": {"unknown codes": len(self.unknown_codes)} if self.unknown_codes
+                else {}}  # fmt: skip
+
     def to_dict(self) -> dict:
         """A JSON-able dict."""
         return {
+            "kind": self.kind,
+            "summary": self.summary(),
+            "lines": self.lines(),
             "table_rows": self.table_rows,
             "matched": self.matched,
             "unknown_codes": list(self.unknown_codes),
