@@ -33,7 +33,13 @@ __all__ = [
 
 
 def format_values(values: Iterable[object], *, limit: int = 10) -> str:
-    """Format values for a message: ``'a', 'b', 'c' (and 4 more)``."""
+    """Format values for a message: ``'a', 'b', 'c' (and 4 more)``.
+
+    Examples
+    --------
+    >>> format_values(["a", "b", "c", "d"], limit=2)
+    "'a', 'b' (and 2 more)"
+    """
     values = list(values)
     shown = ", ".join(repr(v) for v in values[:limit])
     if len(values) > limit:

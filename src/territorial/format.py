@@ -18,7 +18,18 @@ NBSP = "\u00a0"
 
 
 def check_lang(lang: str, argument: str = "lang") -> str:
-    """Return ``lang`` if it is a supported language, else raise."""
+    """Return ``lang`` if it is a supported language, else raise.
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    >>> check_lang("de", "--lang")
+    Traceback (most recent call last):
+    ...
+    territorial.errors.InvalidArgumentError: --lang='de' is not valid: expected 'fr' or 'en'. \
+Pass lang='fr' or lang='en'.
+    """
     if lang not in LANGS:
         raise InvalidArgumentError(argument, lang, "'fr' or 'en'", "Pass lang='fr' or lang='en'.")
     return lang
@@ -87,7 +98,13 @@ def printable(text: str) -> str:
 
 
 def auto_decimals(value: float) -> int:
-    """Decimals that show a value sensibly: 0 above 100, 1 above 10, else 2."""
+    """Decimals that show a value sensibly: 0 above 100, 1 above 10, else 2.
+
+    Examples
+    --------
+    >>> auto_decimals(1234.5), auto_decimals(-12.3), auto_decimals(0.456)
+    (0, 1, 2)
+    """
     magnitude = abs(value)
     if magnitude >= 100 or magnitude == 0:
         return 0

@@ -341,6 +341,18 @@ def open_source(
         ``purpose``.
     InvalidArgumentError
         A file that does not exist, or options that do not apply.
+
+    Examples
+    --------
+    >>> epci = open_source("france:epci", purpose="diagnosis")
+    >>> type(epci).__name__, epci.level_label("fr", plural=True)
+    ('FranceSource', 'EPCI')
+    >>> open_source("france:arrondissement", purpose="diagnosis")
+    Traceback (most recent call last):
+    ...
+    territorial.errors.UnknownLevelError: SOURCE='france:arrondissement' is not valid: expected \
+france:LEVEL with LEVEL one of commune, canton, circonscription, epci, departement, region. For \
+example: france:departement.
     """
     if purpose not in PURPOSES:
         raise InvalidArgumentError(

@@ -186,7 +186,15 @@ def open_france(
     progress: bool,
 ) -> FranceSource:
     """The :class:`FranceSource` of ``france:LEVEL``, once the level is known to serve
-    ``purpose``; else one :class:`~territorial.errors.UnknownLevelError`."""
+    ``purpose``; else one :class:`~territorial.errors.UnknownLevelError`.
+
+    Examples
+    --------
+    >>> source = open_france("region", text="france:region", purpose="indicators",
+    ...                      argument="SOURCE", fix="", cache=None, progress=False)
+    >>> source.text, source.parent_level
+    ('france:region', None)
+    """
     allowed = LEVELS_FOR[purpose]
     if level not in allowed:
         raise UnknownLevelError(

@@ -556,5 +556,11 @@ def layer_components(
 
 
 def report_lines(report: Mapping[str, Any]) -> list[str]:
-    """The human lines of a :func:`layer_components` report, layer after layer."""
+    """The human lines of a :func:`layer_components` report, layer after layer.
+
+    Examples
+    --------
+    >>> report_lines({"a": {"lines": ["a: 3 points"]}, "b": {"lines": ["b: 1 zone"]}})
+    ['a: 3 points', 'b: 1 zone']
+    """
     return [line for rep in report.values() for line in rep.get("lines", [])]

@@ -601,7 +601,13 @@ def _validate_layer(layer: LayerSpec) -> None:
 
 
 def split_expression(expression: str) -> list[str]:
-    """The column names of a sum expression ``"a + b + c"``."""
+    """The column names of a sum expression ``"a + b + c"``.
+
+    Examples
+    --------
+    >>> split_expression("councillors_pcs5 + councillors_pcs6")
+    ['councillors_pcs5', 'councillors_pcs6']
+    """
     return [part.strip() for part in str(expression).split("+") if part.strip()]
 
 
@@ -843,7 +849,23 @@ def _lacks(data: Mapping[str, Any], what: str, required: tuple[str, ...], where:
 
 
 def spec_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> IndicatorSpec:
-    """Build a spec from a mapping (one YAML entry), rejecting unknown fields."""
+    """Build a spec from a mapping (one YAML entry), rejecting unknown fields.
+
+    Examples
+    --------
+    >>> spec = spec_from_mapping({"id": "pop", "label": {"fr": "Population"},
+    ...     "theme": "demography", "unit": "hab.", "polarity": "neutral", "kind": "stock",
+    ...     "numerator": "population"})
+    >>> spec.formula
+    'sum(population)'
+    >>> spec_from_mapping({"id": "pop", "colour": "red"})
+    Traceback (most recent call last):
+    ...
+    territorial.errors.CatalogueError: catalogue: indicator 'pop' has unknown fields 'colour'. \
+Allowed fields: id, label, theme, unit, polarity, kind, numerator, denominator, scale, start, \
+end, years, column, records, where, breakdown, category, source, vintage, why, formula, \
+decimals, count, min_count.
+    """
     values = _entry(data, "indicator", _FIELDS, where)
     if isinstance(values.get("breakdown"), list):
         values["breakdown"] = tuple(values["breakdown"])
@@ -855,7 +877,15 @@ _LAYER_FIELDS = tuple(f.name for f in fields(LayerSpec))
 
 
 def layer_from_mapping(data: Mapping[str, Any], *, where: str = "catalogue") -> LayerSpec:
-    """Build a layer from one YAML entry under ``layers:``, rejecting unknown fields."""
+    """Build a layer from one YAML entry under ``layers:``, rejecting unknown fields.
+
+    Examples
+    --------
+    >>> layer = layer_from_mapping({"id": "schools", "type": "points",
+    ...                             "label": {"fr": "Écoles", "en": "Schools"}})
+    >>> layer.type, layer.label_in("en")
+    ('points', 'Schools')
+    """
     if isinstance(data, Mapping) and "intensive" in data:
         raise CatalogueError(
             f"{where}: layer {_short(data.get('id'))} asks for "

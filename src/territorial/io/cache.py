@@ -89,7 +89,16 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def file_record(path: str | os.PathLike[str]) -> dict[str, object]:
-    """``{"bytes": size, "sha256": digest}`` of a file, as kept in a manifest."""
+    """``{"bytes": size, "sha256": digest}`` of a file, as kept in a manifest.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> file_record(path)["bytes"], file_record(path)["sha256"][:12]
+    (3, 'ba7816bf8f01')
+    """
     path = Path(path)
     return {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
 
@@ -130,7 +139,19 @@ def write_manifest(
 
 def read_manifest(manifest: str | os.PathLike[str]) -> dict[str, dict] | None:
     """The file records of a manifest (name -> ``{"bytes", "sha256"}``), or None when the
-    manifest is missing, unreadable or has no valid ``files`` entry."""
+    manifest is missing, unreadable or has no valid ``files`` entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("abc")
+    >>> _ = write_manifest(folder / "manifest.json", [folder / "a.txt"])
+    >>> read_manifest(folder / "manifest.json")["a.txt"]["bytes"]
+    3
+    >>> read_manifest(folder / "missing.json") is None
+    True
+    """
     try:
         payload = json.loads(Path(manifest).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -273,6 +273,15 @@ def read_frame(
     """A table file as text cells (Parquet as stored), its column names stripped.
 
     Returns the frame, the encoding and the separator used (CSV, TXT, TSV only).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_bytes(" CODGEO ;P21_POP\\n01001;1 234,5\\n".encode("cp1252"))
+    >>> frame, encoding, sep = read_frame(path)
+    >>> frame.columns.tolist(), frame.iloc[0].tolist(), sep
+    (['CODGEO', 'P21_POP'], ['01001', '1 234,5'], ';')
     """
     used_encoding = used_sep = None
     suffix = path.suffix.lower()
@@ -322,7 +331,17 @@ def read_frame(
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The sheets of a spreadsheet, or a clear error if it cannot be opened."""
+    """The sheets of a spreadsheet, or a clear error if it cannot be opened.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "book.xlsx"
+    >>> with pd.ExcelWriter(path) as book:
+    ...     pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="Données", index=False)
+    >>> sheet_names(path)
+    ['Données']
+    """
     try:
         with pd.ExcelFile(path) as book:
             return [str(s) for s in book.sheet_names]

@@ -174,6 +174,18 @@ def read_vector(
 
     Returns the frame, the layer read (None for GeoParquet) and the file's other layers.
     A file with several layers and no ``layer`` gives its first one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely import box
+    >>> path = Path(tempfile.mkdtemp()) / "two.gpkg"
+    >>> for name in ("zones", "roads"):
+    ...     gpd.GeoDataFrame({"id": [name]}, geometry=[box(0, 0, 1, 1)], crs=2154).to_file(
+    ...         path, layer=name)
+    >>> gdf, layer, others = read_vector(path)
+    >>> layer, others, gdf["id"].tolist()
+    ('zones', ['roads'], ['zones'])
     """
     if path.suffix.lower() in (".parquet", ".geoparquet"):
         try:
