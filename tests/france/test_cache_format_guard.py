@@ -81,9 +81,9 @@ RECORDED: dict[str, tuple[int, str]] = {
         2,
         "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
     ),
-    "INSEE_FORMAT": (
-        4,
-        "ed9f71723c92d4fddfee8dca919fb9b9c24f04e26e27fda5dc92caf907838021",
+    "INSEE_FORMAT": (  # 5: former communes merged on 1 January of a derived year (IRIS)
+        5,
+        "bbccfae7be67e41fb568d850a82d3026d49507ec68b1dc47da8eada653c81e5b",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,

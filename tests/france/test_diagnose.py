@@ -65,7 +65,7 @@ def _close(shown: str, expected: float, lang: str) -> bool:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lang):
-    result, table, regions, parents, france = departements
+    result, table, _, _, france = departements
     out = result.table(lang=lang)
     decisive = result.comparison.decisive_reference
     names = {
@@ -85,12 +85,9 @@ def test_every_sentence_has_the_numbers_of_the_indicator_table(departements, lan
             value = float(table.values.loc[code, indicator])
             # 1. the value, as displayed, within its rounding
             assert _close(re.match(NUM, rest).group(0), value, lang)
-            # 2. the gap to the regional value (national for a département alone in its région)
-            if decisive[code] == "region":
-                ref = float(regions.loc[parents[code], indicator])
-            else:
-                assert decisive[code] == "france" and (parents == parents[code]).sum() == 1
-                ref = float(france.iloc[0][indicator])
+            # 2. the gap to the national value: the rule's reference (the peers are national)
+            assert decisive[code] == "france"
+            ref = float(france.iloc[0][indicator])
             if re.search("au-dessus|en dessous|au niveau|above|below|in line", rest):
                 assert names[decisive[code]][lang] in rest
             if spec.kind != "stock" and not math.isnan(ref):
@@ -165,7 +162,8 @@ def test_diagnosis_of_one_territory(departements):
 
 @pytest.mark.parametrize("code", ["971", "972", "973", "974"])
 def test_overseas_departements_are_compared_to_france(departements, code):
-    """Alone in their région, whose value is theirs: the rule's gap is taken to France.
+    """Alone in their région, whose value is theirs: compared to France, as every
+    département is (the rule's reference is France's value).
 
     Mayotte (976) is left out: without a population it has no size class, so it
     is alone in the peer group "unknown" and ranks 0.5 everywhere.
@@ -173,7 +171,6 @@ def test_overseas_departements_are_compared_to_france(departements, code):
     result, parents = departements[0], departements[3]
     assert (parents == parents[code]).sum() == 1
     assert result.comparison.decisive_reference[code] == "france"
-    assert result.comparison.report["reference_fallbacks"][code] == "france"
     d = result.diagnosis(code, lang="fr")
     sentences = d.strengths + d.weaknesses + d.traits
     assert sentences, f"no finding for {code}"
@@ -191,9 +188,18 @@ def test_overseas_departements_are_compared_to_france(departements, code):
     assert "territoire isolé" in str(d)
 
 
-def test_metropolitan_departements_keep_the_regional_reference(departements):
-    decisive = departements[0].comparison.decisive_reference
-    assert set(decisive[decisive == "france"].index) == {"971", "972", "973", "974", "976"}
+def test_departements_are_compared_to_france_and_keep_their_region(departements):
+    """The rule's gap is to France's value for every département; the régional value stays
+    in the findings and the long table."""
+    result, _, regions, parents, _ = departements
+    decisive = result.comparison.decisive_reference
+    assert set(decisive) == {"france"} and result.comparison.primary_reference == "france"
+    finding = next(
+        f for f in result.diagnosis("29").findings if f["indicator"] == "unemployment_rate"
+    )
+    assert finding["references"]["region"] == pytest.approx(
+        regions.loc[parents["29"], "unemployment_rate"]
+    )
 
 
 def test_table_columns_for_the_web_map(departements):
@@ -465,10 +471,20 @@ def test_the_diagnosis_says_what_is_withheld_and_why():
     for code in table.index[:400]:
         hidden = [i for i in withheld.columns if withheld.loc[code, i]]
         assert table.loc[code, "withheld"] == hidden
+        notes = table.loc[code, "notes"]
         said = sum(
-            int(re.match(r"(\d+) indicateur", n).group(1)) for n in table.loc[code, "notes"]
+            int(re.match(r"(\d+) indicateur", n).group(1))
+            for n in notes
+            if "sans valeur pour" not in n  # the values missing from the sources, not withheld
         )
         assert said == len(hidden)
+        lacking = [n for n in notes if "sans valeur pour" in n]
+        if table.loc[code, "missing"]:
+            assert len(lacking) == 1 and lacking[0].startswith(
+                f"{len(table.loc[code, 'missing'])} indicateur"
+            )
+        else:
+            assert not lacking
     # an EPCI of fewer than 5 communes: its mayors' figures are withheld, and said so
     small = [c for c in table.index if "women_mayors_share" in table.loc[c, "withheld"]]
     assert len(small) == 26

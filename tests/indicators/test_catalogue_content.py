@@ -90,7 +90,7 @@ EXPECTED: dict[str, tuple[str, str, str, str, float | None]] = {
     "owner_occupiers_share": ("society", "share", "%", N, None),
     "councillors": ("governance", "stock", "nombre", N, None),
     "women_councillors_share": ("governance", "share", "%", N, None),
-    "women_mayors_share": ("governance", "share", "%", N, None),
+    "women_mayors_share": ("governance", "share", "%", UP, None),  # parity (docs/diagnose.md)
     "median_age_councillors": ("governance", "median", "ans", N, None),
     "median_age_mayors": ("governance", "median", "ans", N, None),
     "share_councillors_under_40": ("governance", "share", "%", N, None),

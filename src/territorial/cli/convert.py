@@ -32,6 +32,56 @@ def _columns(option: str, value: str | None) -> list[str]:
     return names
 
 
+#: Separators tried when a given --sep reads the header as one column.
+_SEPARATORS = (";", ",", "\t", "|")
+
+
+def _sep(value: str | None) -> str | None:
+    """The --sep character (``\\t`` or ``tab`` for a tab); more than one is an error."""
+    if value is None:
+        return None
+    sep = "\t" if value.lower() in ("\\t", "tab") else value
+    if len(sep) != 1:
+        raise InvalidArgumentError(
+            "--sep", value, "one character, e.g. ';' or ',' (or '\\t' for a tab)",
+            "Pass the single character between the columns, or leave --sep out to detect it.",
+        )  # fmt: skip
+    return sep
+
+
+def _header(path: Path) -> str | None:
+    """The first non-empty line of a text table (BOM removed), or None."""
+    try:
+        with path.open("rb") as f:
+            for raw in f:
+                line = raw.decode("utf-8", errors="replace").lstrip("\ufeff").strip("\r\n")
+                if line.strip():
+                    return line
+    except OSError:
+        return None
+    return None
+
+
+def _check_sep(path: Path, sep: str | None) -> None:
+    """A given --sep that reads the header as a single column, where another common
+    separator splits it, is an error naming both (the file would be one text column)."""
+    if sep is None or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return
+    header = _header(path)
+    if header is None or sep in header:
+        return
+    splits = {s: header.count(s) + 1 for s in _SEPARATORS if s != sep and s in header}
+    if not splits:
+        return
+    best = max(splits, key=lambda s: splits[s])
+    shown = "\\t" if best == "\t" else best
+    raise InvalidArgumentError(
+        "--sep", "\\t" if sep == "\t" else sep, f"the separator of {path.name}",
+        f"With it the first line is a single column ({header[:60]!r}); {shown!r} splits it "
+        f"into {splits[best]} columns: pass --sep '{shown}', or leave --sep out to detect it.",
+    )  # fmt: skip
+
+
 def _vintage(value: str | None) -> int | None:
     from territorial.france.cog import COG_VINTAGES
 
@@ -108,6 +158,8 @@ def convert(
                 "Convert to 2025 (the built-in France data is on COG 2025): drop --to.",
             )  # fmt: skip
         year = _vintage(vintage)
+        sep = _sep(sep)
+        _check_sep(table, sep)
         kept = _columns("--non-additive", non_additive)
         if flags and not kept:
             raise InvalidArgumentError(
@@ -130,9 +182,10 @@ def convert(
                 from territorial.errors import ColumnNotFoundError
 
                 raise ColumnNotFoundError("--non-additive", column, data.columns)
+        # an empty column is no text: convert_codes writes it empty and says so
         text = [
             c for c in data.columns
-            if c not in kept and not _is_number(data[c])
+            if c not in kept and not _is_number(data[c]) and not data[c].isna().all()
         ]  # fmt: skip
         if text:
             raise InvalidArgumentError(

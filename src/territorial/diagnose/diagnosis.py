@@ -9,6 +9,7 @@ returns a :class:`DiagnosisSet`; :meth:`DiagnosisSet.diagnosis` gives the
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ import pandas as pd
 from territorial.diagnose.compare import Comparison, StrengthRule, _spec_get, compare
 from territorial.diagnose.sentences import finding_sentence
 from territorial.diagnose.spatial import NOT_SIGNIFICANT, LocalMoran, global_moran, local_moran
-from territorial.diagnose.typology import Typology, typology
+from territorial.diagnose.typology import Typology, _in_words, typology
 from territorial.diagnose.weights import ContiguityWeights
 from territorial.errors import TerritoryNotFoundError
 from territorial.format import NBSP, check_lang, format_number, spec_text
@@ -85,6 +86,43 @@ def withheld_note(labels: list[str], reason: str, lang: str) -> str:
     return f"Withheld ({reason}): {n} {what}, {'; '.join(labels)}."
 
 
+def missing_note(labels: list[str], name: str, lang: str, *, typed: bool = True) -> str:
+    """« 2 indicateurs sans valeur pour X (...) : A ; B. »: values a territory lacks
+    while most territories of its level have one, never shown as measured.
+
+    ``typed``: the typology replaced them by the median to place the territory in a
+    type (said so).
+
+    Examples
+    --------
+    >>> print(missing_note(["Taux de chômage"], "Mayotte", "en", typed=False))
+    No value for Mayotte: 1 indicator, Taux de chômage (not in the sources or not \
+computable for this territory).
+    """
+    n = len(labels)
+    if lang == "fr":
+        s = "s" if n > 1 else ""
+        why = "absente des sources ou incalculable pour ce territoire"
+        if typed:
+            why += (
+                f" ; remplacé{s} par la médiane seulement pour le classer dans un type, "
+                f"jamais montré{s} comme mesuré{s}"
+            )
+        return f"{n} indicateur{s} sans valeur pour {name} ({why}){NBSP}: {' ; '.join(labels)}."
+    why = "not in the sources or not computable for this territory"
+    if typed:
+        why += "; replaced by the median only to place it in a type, never shown as measured"
+    what = "indicator" if n == 1 else "indicators"
+    return f"No value for {name}: {n} {what}, {'; '.join(labels)} ({why})."
+
+
+#: What is said of a type's distinctive indicator for a territory that has no value for it.
+NO_OWN_VALUE = {
+    "fr": "moyenne du type, inconnue pour ce territoire",
+    "en": "type average, unknown for this territory",
+}
+
+
 def _default_reason(spec: Any, lang: str) -> str:
     n = format_number(_min_count(spec) or 0, lang=lang)
     if lang == "fr":
@@ -135,6 +173,11 @@ class Diagnosis:
         or events, trivial by construction).
     withheld
         Ids of the indicators whose value is withheld for this territory.
+    missing
+        Ids of the indicators without a value for this territory while most territories
+        of the level have one (absent from the source files, not withheld): said in
+        ``notes``, and marked in the type's texts when they are among its distinctive
+        indicators (the typology replaced them by the median: they are not measured).
     isolated
         True when the territory has no neighbour on its land mass (an island,
         an overseas territory): its spatial status is "isolated", no cluster.
@@ -159,6 +202,7 @@ class Diagnosis:
     withheld: list[str] = field(default_factory=list)
     isolated: bool = False
     type_summary: str = ""
+    missing: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """A JSON-able dict (NaN become ``None``).
@@ -188,6 +232,7 @@ class Diagnosis:
                 "withheld": self.withheld,
                 "isolated": self.isolated,
                 "type_summary": self.type_summary,
+                "missing": self.missing,
             }
         )
 
@@ -310,15 +355,58 @@ class DiagnosisSet:
         row = self._withheld_frame(pd.Index([code]), columns).iloc[0]
         return [i for i in columns if row[i]]
 
-    def _notes(self, withheld: list[str], lang: str) -> list[str]:
-        """One note per reason, listing the indicators withheld for that reason."""
+    @functools.cached_property
+    def _missing_mask(self) -> pd.DataFrame:
+        """True where a territory has no value, is not withheld, and most territories of
+        the level have a value (a gap of the whole level, such as a median above the
+        commune, is the catalogue's to say, not each diagnosis's)."""
+        values = self.comparison.values
+        mask = values.isna() & (values.notna().mean() > 0.5)
+        if self.withheld is not None:
+            mask &= ~self._withheld_frame(values.index, list(values.columns))
+        return mask
+
+    def _missing_of(self, code: str) -> list[str]:
+        row = self._missing_mask.loc[code]
+        return [i for i in row.index if row[i]]
+
+    def _type_texts(self, type_: str, missing: frozenset[str], lang: str) -> tuple[str, str]:
+        """(description in σ, summary in words) of a type for a territory; a distinctive
+        indicator the territory has no value for is said to be the type's average only."""
+        assert self.types is not None
+        description = self.types.describe(type_, specs=self.specs, lang=lang)
+        summary = self.types.describe(type_, specs=self.specs, lang=lang, plain=True)
+        own = [i for i, _ in self.types.distinctive.get(type_, []) if i in missing]
+        if not own:
+            return description, summary
+        sep = f"{NBSP}: " if lang == "fr" else ": "
+        machine, words = [], []
+        for indicator, z in self.types.distinctive[type_]:
+            label = _label(self.specs.get(indicator, {}), indicator, lang)
+            sign = "+" if z >= 0 else "−"
+            size = format_number(abs(z), lang=lang, decimals=1)
+            flag = f" ({NO_OWN_VALUE[lang]})" if indicator in own else ""
+            mark = f", {NO_OWN_VALUE[lang]}" if indicator in own else ""
+            machine.append(f"{label} ({sign}{size}{NBSP}σ{mark})")
+            words.append(f"{label}{sep}{_in_words(z, lang)}{flag}")
+        return ", ".join(machine), (" ; " if lang == "fr" else "; ").join(words)
+
+    def _notes(
+        self, withheld: list[str], lang: str, missing: list[str] | None = None, name: str = ""
+    ) -> list[str]:
+        """One note per reason, listing the indicators withheld for that reason; then the
+        indicators without a value for the territory (``missing``)."""
         reasons = self.notes_kwds.get("reasons", {})
         groups: dict[str, list[str]] = {}
         for indicator in withheld:
             spec = self.specs[indicator]
             reason = reasons.get(indicator, {}).get(lang) or _default_reason(spec, lang)
             groups.setdefault(reason, []).append(_label(spec, indicator, lang))
-        return [withheld_note(labels, reason, lang) for reason, labels in groups.items()]
+        notes = [withheld_note(labels, reason, lang) for reason, labels in groups.items()]
+        if missing:
+            labels = [_label(self.specs[i], i, lang) for i in missing]
+            notes.append(missing_note(labels, name, lang, typed=self.types is not None))
+        return notes
 
     def diagnosis(self, code: str, *, lang: str = "fr") -> Diagnosis:
         """The diagnosis of one territory.
@@ -369,15 +457,16 @@ class DiagnosisSet:
         if self.lisa is not None:
             row = self.lisa.clusters.loc[code]
             lisa = {i: v for i, v in row.items() if v in CLUSTER_NAMES}
+        missing = self._missing_of(code)
         type_, description, summary = None, "", ""
         if self.types is not None and code in self.types.labels.index:
             type_ = self.types.labels[code]
-            description = self.types.describe(type_, specs=self.specs, lang=lang)
-            summary = self.types.describe(type_, specs=self.specs, lang=lang, plain=True)
+            description, summary = self._type_texts(type_, frozenset(missing), lang)
+        name = str(self.names.get(code, code))
         spec = dict(self.spec, _specs=dict(self.specs))
         return Diagnosis(
             code=code,
-            name=str(self.names.get(code, code)),
+            name=name,
             level=self.level,
             lang=lang,
             strengths=ordered["strength"],
@@ -388,10 +477,11 @@ class DiagnosisSet:
             type_description=description,
             findings=findings,
             spec=self._public_spec(spec),
-            notes=self._notes(withheld, lang),
+            notes=self._notes(withheld, lang, missing, name),
             withheld=withheld,
             isolated=code in self.isolated,
             type_summary=summary,
+            missing=missing,
         )
 
     @staticmethod
@@ -414,8 +504,11 @@ class DiagnosisSet:
         Columns: ``name, strengths, weaknesses, traits`` (lists of sentences,
         most important first), ``lisa`` (dict of significant clusters),
         ``isolated`` (no neighbour on the land mass), ``notes`` (what is withheld
-        and why), ``withheld`` (ids), ``type``, ``type_description`` (σ),
-        ``type_summary`` (words), then per indicator ``<id>`` (value),
+        and why, and which values are missing), ``withheld`` (ids), ``missing``
+        (ids of the values the territory lacks while most of its level have one, see
+        :class:`Diagnosis`), ``type``, ``type_description`` (σ), ``type_summary``
+        (words; a distinctive indicator the territory has no value for is marked
+        as the type's average), then per indicator ``<id>`` (value),
         ``<id>__percentile``, ``<id>__decile``, ``<id>__robust_z``,
         ``<id>__reference`` (the decisive one, see :class:`StrengthRule`),
         ``<id>__status``, ``<id>__lisa`` (``"Isolated"`` for an isolated
@@ -496,24 +589,36 @@ class DiagnosisSet:
             hidden = self._withheld_frame(index, columns).to_numpy()
             for i, j in zip(*np.nonzero(hidden), strict=True):
                 withheld_lists[i].append(columns[j])
-        notes_of: dict[tuple[str, ...], list[str]] = {}  # few distinct combinations
-        for w in withheld_lists:
-            if w and tuple(w) not in notes_of:
-                notes_of[tuple(w)] = self._notes(w, lang)
-        out["notes"] = [notes_of[tuple(w)] if w else [] for w in withheld_lists]
+        missing_lists: list[list[str]] = [[] for _ in range(len(index))]
+        for i, j in zip(*np.nonzero(self._missing_mask.to_numpy()), strict=True):
+            missing_lists[i].append(columns[j])
+        names = out["name"].tolist()
+        notes_of: dict[tuple, list[str]] = {}  # few distinct combinations
+        keys = []
+        for w, m, name in zip(withheld_lists, missing_lists, names, strict=True):
+            key = (tuple(w), tuple(m), name if m else "")
+            if key not in notes_of:
+                notes_of[key] = self._notes(w, lang, m, name) if w or m else []
+            keys.append(key)
+        out["notes"] = [notes_of[key] for key in keys]
         out["withheld"] = withheld_lists
+        out["missing"] = missing_lists
         if self.types is not None:
-            out["type"] = self.types.labels.reindex(index)
-            descriptions = {
-                t: self.types.describe(t, specs=self.specs, lang=lang)
-                for t in self.types.profiles.index
-            }
-            summaries = {
-                t: self.types.describe(t, specs=self.specs, lang=lang, plain=True)
-                for t in self.types.profiles.index
-            }
-            out["type_description"] = out["type"].map(descriptions)
-            out["type_summary"] = out["type"].map(summaries)
+            types = self.types.labels.reindex(index)
+            out["type"] = types
+            texts: dict[tuple, tuple[str, str]] = {}
+            pairs = []
+            for t, m in zip(types.tolist(), missing_lists, strict=True):
+                if not isinstance(t, str):
+                    pairs.append((np.nan, np.nan))
+                    continue
+                distinctive = {i for i, _ in self.types.distinctive.get(t, [])}
+                key = (t, frozenset(distinctive.intersection(m)))
+                if key not in texts:
+                    texts[key] = self._type_texts(t, key[1], lang)
+                pairs.append(texts[key])
+            out["type_description"] = [d for d, _ in pairs]
+            out["type_summary"] = [s for _, s in pairs]
         details = {}
         for indicator in c.values.columns:
             details[indicator] = c.values[indicator]

@@ -347,6 +347,15 @@ class ConversionReport:
         (merged or split communes).
     readings
         For a year without a list of its own: code -> the year whose meaning was used.
+    merged_already
+        For a year without a list of its own: former commune -> the commune it joined,
+        for former communes absent from the table whose commune is there. The derived
+        year cannot tell whether they merged on 1 January of that year or of the next;
+        the table, which has the commune and not them, holds the merged commune (its
+        value is kept whole, not left missing as a partial total).
+    empty_columns
+        Value columns without a single value (every cell empty): written empty, as
+        numbers, and said (an empty column is often the sign of a wrong separator).
     padded
         Codes given as numbers and written with 5 digits.
     alternatives
@@ -375,6 +384,8 @@ class ConversionReport:
     alternatives: dict[int, int] = field(default_factory=dict)
     target: int = TARGET_VINTAGE
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    merged_already: dict[str, str] = field(default_factory=dict)
+    empty_columns: tuple[str, ...] = ()
 
     def lines(self, lang: str = "fr") -> list[str]:
         """The report as sentences (``lang`` ``"fr"`` or ``"en"``).
@@ -403,7 +414,7 @@ class ConversionReport:
             text = ", ".join(items[:_SHOWN])
             if len(items) > _SHOWN:
                 more = len(items) - _SHOWN
-                text += f" (et {n(more)} autres)" if fr else f" (and {n(more)} more)"
+                text += f" (et {q(more, 'autre', 'autres')})" if fr else f" (and {n(more)} more)"
             return text
 
         out = []
@@ -449,6 +460,20 @@ class ConversionReport:
             for code, year in sorted(self.readings.items()):
                 out.append(
                     f"{code} lu comme au COG {year}" if fr else f"{code} read as in COG {year}"
+                )
+            if self.merged_already:
+                parts = [f"{c} → {t}" for c, t in sorted(self.merged_already.items())]
+                many = len(parts) > 1
+                out.append(
+                    f"{q(len(parts), 'ancienne commune absente', 'anciennes communes absentes')}"
+                    f" de la table, lue{'s' if many else ''} comme déjà"
+                    f" réunie{'s' if many else ''}"
+                    f" à la commune présente (fusion du 1er janvier {self.vintage}) : "
+                    f"{shown(parts)}"
+                    if fr
+                    else f"{q(len(parts), 'former commune', 'former communes')} absent from the "
+                    f"table, read as already merged into the commune that is there (merger of "
+                    f"1 January {self.vintage}): {shown(parts)}"
                 )
         if self.padded:
             out.append(
@@ -543,6 +568,18 @@ class ConversionReport:
                  else "non-additive (kept where a code maps one to one): ")
                 + ", ".join(self.non_additive)
             )  # fmt: skip
+        if self.empty_columns:
+            many = len(self.empty_columns) > 1
+            out.append(
+                f"colonne{'s' if many else ''} vide{'s' if many else ''} sur toutes les lignes,"
+                f" écrite{'s' if many else ''} vide{'s' if many else ''} (rien à sommer ; "
+                "vérifiez le fichier et son séparateur, ou retirez-la"
+                f"{'s' if many else ''}) : {shown(list(self.empty_columns))}"
+                if fr
+                else f"column{'s' if many else ''} empty on every row, written empty (nothing "
+                "to sum; check the file and its separator, or drop "
+                f"{'them' if many else 'it'}): {shown(list(self.empty_columns))}"
+            )
         stocks_missing = [f"{c} {n(k)}" for c, k in self.stocks_missing.items() if k]
         if stocks_missing:
             out.append(
@@ -577,6 +614,8 @@ class ConversionReport:
         """
         return {
             "partial": {k: list(v) for k, v in self.partial.items()},
+            "merged_already": dict(self.merged_already),
+            "empty_columns": list(self.empty_columns),
             "vintage": self.vintage,
             "target": self.target,
             "detected": self.detected,
@@ -641,6 +680,10 @@ def _as_codes(codes: pd.Series) -> tuple[pd.Series, int]:
         else:
             out[i] = str(value).strip() or None
     return pd.Series(out, index=codes.index, dtype=object), padded
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def _columns(
@@ -773,6 +816,9 @@ def convert_codes(
     duplicated = codes[codes.duplicated()].unique().tolist()
     if duplicated:
         raise DuplicateCodeError("table", duplicated)
+    # a column without a single value is no text to keep: numbers, none of them known
+    empty = [c for c in data.columns if len(data) and data[c].isna().all()]
+    data = data.assign(**{c: np.nan for c in empty if not _is_numeric(data[c])})
     stocks, non_additive = _columns(data, stocks, non_additive)
 
     if vintage is None:
@@ -788,6 +834,9 @@ def convert_codes(
     else:
         vintage, detected = _check_vintage(vintage), False
     result = _convert(data, codes, vintage, detected, stocks, non_additive, padded)
+    if empty:
+        report = dataclasses.replace(result.report, empty_columns=tuple(empty))
+        result = dataclasses.replace(result, report=report)
     if detected and match.tied:
         alternatives = {y: _differences(codes, vintage, y) for y in match.tied}
         alternatives = {y: k for y, k in alternatives.items() if k}
@@ -868,7 +917,7 @@ def _convert(
     one_to_one_row = (sources_of[inverse] == 1) & (n_targets == 1)
     one_to_one = np.bincount(inverse, weights=~one_to_one_row, minlength=len(targets)) == 0
     index = pd.Index(p.universe[targets], name="code", dtype=object)
-    partial = _partial_targets(rows, mine, present, targets, readings)
+    partial, merged_already = _partial_targets(rows, mine, present, targets, readings, vintage)
     whole = ~np.isin(targets, np.array(sorted(partial), dtype=int))
 
     out = pd.DataFrame(index=index)
@@ -951,6 +1000,7 @@ def _convert(
             universe[t]: tuple(sorted(universe[c] for c in missing))
             for t, missing in sorted(partial.items())
         },
+        merged_already={universe[c]: universe[t] for c, t in sorted(merged_already.items())},
     )
     return CodeConversion(table=out, flags=flags.astype(bool), report=report)
 
@@ -961,10 +1011,17 @@ def _partial_targets(
     present: np.ndarray,
     targets: np.ndarray,
     readings: dict[str, int],
-) -> dict[int, list[int]]:
+    vintage: int,
+) -> tuple[dict[int, list[int]], dict[int, int]]:
     """Targets of which the table has only some of the source codes of the vintage (one
     former commune of two, one arrondissement of twenty): target id -> missing code ids.
-    Codes read one way or another in a derived year are left to their reading."""
+    Codes read one way or another in a derived year are left to their reading.
+
+    Also, for a derived year: missing code id -> target id of the former communes whose
+    last year is that year and whose target is in the table. They may have merged on 1
+    January of the derived year, and the table, which has the target and not them, says
+    they had (INSEE's IRIS table of 2021, on COG 2023, has Culoz-Béon 01138 with Béon's
+    inhabitants and no 01039): the target is whole, not partial."""
     p = _passage()
     ambiguous = {int(i) for i in p.universe.get_indexer(list(readings))} if readings else set()
     wanted = np.isin(p.target[rows], targets)
@@ -974,18 +1031,23 @@ def _partial_targets(
     # a code read one way or another in a derived year: its targets are left to the reading
     unsure = set(p.target[rows[np.isin(p.code[rows], sorted(ambiguous))]].tolist())
     candidates = rows[wanted]
-    for code, target, arr in zip(
+    already: dict[int, int] = {}
+    for code, target, arr, last in zip(
         p.code[candidates].tolist(),
         p.target[candidates].tolist(),
         p.arrondissement[candidates].tolist(),
+        p.last[candidates].tolist(),
         strict=True,
     ):
         if (code, target) in used or code in ambiguous or present[code] or target in unsure:
             continue
         if arr != (target in from_arrondissements):
             continue  # a city is made of its own row or of its arrondissements, not both
+        if vintage in DERIVED_VINTAGES and last == vintage and present[target] and not arr:
+            already[code] = target
+            continue
         out.setdefault(target, []).append(code)
-    return out
+    return out, already
 
 
 def _choose_readings(

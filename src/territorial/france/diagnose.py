@@ -257,8 +257,10 @@ def france_diagnosis_set(
             "not_smoothed": [c for c in values.columns if c not in smoothed],
             "rule": "shares and counts per inhabitant only (SMOOTHABLE_RATES)",
         }
+    # France first: its value decides strengths and weaknesses, as the peers are national
+    # (StrengthRule; the nearer references stay in the findings and the tables)
     references: dict[str, pd.DataFrame] = {}
-    for ref_level in FRANCE_DIAGNOSIS_LEVELS[level]:
+    for ref_level in sorted(FRANCE_DIAGNOSIS_LEVELS[level], key=lambda lv: lv != "france"):
         references[ref_level] = compute_france(
             ref_level, indicators=list(values.columns), cache=cache
         ).values
