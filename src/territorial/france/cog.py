@@ -33,7 +33,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ from territorial.errors import (
     format_values,
 )
 from territorial.format import check_lang, format_number
+from territorial.report import Report
 
 __all__ = [
     "COG_VINTAGES",
@@ -309,8 +310,9 @@ codes: convert it with `territorial convert FILE --to 2025` (territorial.convert
 
 
 @dataclass(frozen=True)
-class ConversionReport:
-    """What a conversion of commune codes did, row by row: nothing is silent.
+class ConversionReport(Report):
+    """What a conversion of commune codes did, row by row: nothing is silent (a
+    :class:`~territorial.report.Report`).
 
     Attributes
     ----------
@@ -386,6 +388,25 @@ class ConversionReport:
     partial: dict[str, tuple[str, ...]] = field(default_factory=dict)
     merged_already: dict[str, str] = field(default_factory=dict)
     empty_columns: tuple[str, ...] = ()
+
+    kind: ClassVar[str] = "conversion"
+
+    def summary(self) -> dict[str, Any]:
+        """Rows read; codes matched (written one to one, merged or split); codes padded or
+        recoded repaired; unknown codes and arrondissements given with their city dropped.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"pop": [10.0, 5.0, 1.0]}, index=["01138", "01039", "99999"])
+        >>> convert_codes(table, vintage=2021).report.summary()["dropped"]
+        {'unknown codes': 1}
+        """
+        dropped_arr = sum(n for how, n in self.arrondissements.values() if how == "dropped")
+        repaired = {"padded": self.padded, "recoded": len(self.recoded)}
+        dropped = {"unknown codes": len(self.unknown), "arrondissements": dropped_arr}
+        return {"read": self.rows_read, "matched": self.rows_read - len(self.unknown),
+                "repaired": {k: v for k, v in repaired.items() if v},
+                "dropped": {k: v for k, v in dropped.items() if v}}  # fmt: skip
 
     def lines(self, lang: str = "fr") -> list[str]:
         """The report as sentences (``lang`` ``"fr"`` or ``"en"``).
@@ -636,6 +657,9 @@ class ConversionReport:
             "readings": dict(self.readings),
             "padded": self.padded,
             "alternatives": {str(k): v for k, v in self.alternatives.items()},
+            "kind": self.kind,
+            "summary": self.summary(),
+            "lines": self.lines("en"),
         }
 
 
