@@ -151,6 +151,10 @@ class Source:
         source has no such reference (a gap map then needs one given)."""
         return None
 
+    def reference_values(self, indicators: Iterable[str]) -> dict[str, float | None]:
+        """:meth:`reference` of each indicator (France's values at once for ``france:``)."""
+        return {i: self.reference(i) for i in indicators}
+
     def diagnosis_set(self, **kwds: Any) -> DiagnosisSet:
         """The diagnosis of every territory (see :func:`territorial.diagnose.diagnose`)."""
         raise NotImplementedError
@@ -159,6 +163,41 @@ class Source:
     def provenance(self) -> dict[str, Any]:
         """Where the territories and their data come from."""
         return {"source": self.text}
+
+    def sheet_layout(self, indicators: Iterable[str] | None = None) -> dict[str, Any]:
+        """What a one-page sheet (:mod:`territorial.sheets`) shows of a territory.
+
+        A dict: ``key`` (indicator ids of the key figures), ``themes`` (theme ->
+        ids of the comparison table), ``sectors`` (ids of the shares of the
+        establishments' chart, empty if none), ``map`` (the id of the small map),
+        ``short`` (id -> short labels ``{"fr", "en"}`` of the sectors).
+        A file's: every indicator (or ``indicators``) in one table, none as key
+        figures but its population and area.
+
+        Examples
+        --------
+        >>> Source().sheet_layout(["a", "b"])
+        {'key': [], 'themes': {'': ['a', 'b']}, 'sectors': [], 'map': 'a', 'short': {}}
+        """
+        ids = list(indicators) if indicators is not None else []
+        return {
+            "key": [],
+            "themes": {"": ids},
+            "sectors": [],
+            "map": ids[0] if ids else None,
+            "short": {},
+        }
+
+    def population_history(self, level: str | None = None) -> Any:
+        """The population of each territory of ``level`` (default: the source's;
+        ``"france"``: the whole) at every vintage the source knows (a DataFrame,
+        one column per year), or None when it knows one vintage only."""
+        return None
+
+    def profiles(self) -> list[Any]:
+        """Actors' points of view over the indicators
+        (:class:`~territorial.diagnose.composite.Profile`); none for a file."""
+        return []
 
 
 class FileSource(Source):

@@ -141,6 +141,26 @@ class FranceSource(Source):
         values = compute_france("france", indicators=[indicator], cache=self.cache).values
         return float(values[indicator].iloc[0])
 
+    def reference_values(self, indicators: Iterable[str]) -> dict[str, float | None]:
+        """France's value of each indicator, computed at once.
+
+        Examples
+        --------
+        >>> FranceSource("region").reference_values(["population"])["population"] > 6e7
+        True
+        """
+        import math
+
+        from territorial.france.indicators import compute_france
+
+        ids = [i for i in dict.fromkeys(indicators) if i in self._catalogue]
+        values = compute_france("france", indicators=ids, cache=self.cache).values
+        out: dict[str, float | None] = {}
+        for i in ids:
+            value = float(values[i].iloc[0])
+            out[i] = None if math.isnan(value) else value
+        return out
+
     def diagnosis_set(self, **kwds: Any) -> DiagnosisSet:
         from territorial.france.diagnose import france_diagnosis_set
 
@@ -161,6 +181,120 @@ class FranceSource(Source):
         parents = [c for c in FRANCE_LEVELS if c in self.territories.columns]
         extra = self.territories[[c for c in parents if c not in gdf.columns]]
         return gdf.join(extra.reindex(gdf.index)), table.catalogue
+
+    #: The France sheet: key figures, the comparison table by theme, the sectors of the
+    #: establishments and the indicator of the small map (ids of the France catalogue).
+    SHEET_LAYOUT: Mapping[str, Any] = {
+        "key": ("population", "population_growth", "area", "density", "n_communes", "jobs",
+                "unemployment_rate", "establishments", "median_income", "poverty_rate",
+                "vacancy_rate"),
+        "themes": {
+            "demography": ("population_growth", "share_under_20", "share_65_plus"),
+            "economy": ("unemployment_rate", "activity_rate", "jobs_growth",
+                        "establishments_per_1000"),
+            "society": ("median_income", "poverty_rate", "vacancy_rate",
+                        "owner_occupiers_share"),
+            "governance": ("women_councillors_share", "share_councillors_under_40"),
+            "public_services": ("median_townhall_hours", "mean_distance_prefecture"),
+            "safety": ("road_accidents_rate",),
+            "environment": ("land_forest_share", "land_builtup_share"),
+        },
+        "sectors": ("share_establishments_agriculture", "share_establishments_industry",
+                    "share_establishments_construction", "share_establishments_services",
+                    "share_establishments_public"),
+        "map": "population_growth",
+        "short": {
+            "share_establishments_agriculture": {"fr": "Agriculture", "en": "Agriculture"},
+            "share_establishments_industry": {"fr": "Industrie", "en": "Industry"},
+            "share_establishments_construction": {"fr": "Construction", "en": "Construction"},
+            "share_establishments_services": {"fr": "Commerce, transports, services",
+                                              "en": "Trade, transport, services"},
+            "share_establishments_public": {"fr": "Administration, enseignement, santé",
+                                            "en": "Public sector, education, health"},
+        },
+    }  # fmt: skip
+
+    def sheet_layout(self, indicators: Iterable[str] | None = None) -> dict[str, Any]:
+        """:data:`SHEET_LAYOUT`, restricted to ``indicators`` when given (and to the
+        catalogue's indicators).
+
+        Examples
+        --------
+        >>> FranceSource("epci").sheet_layout()["map"]
+        'population_growth'
+        """
+        known = set(self._catalogue) if indicators is None else set(indicators)
+        layout = self.SHEET_LAYOUT
+        themes = {t: [i for i in ids if i in known] for t, ids in layout["themes"].items()}
+        return {
+            "key": [i for i in layout["key"] if i in self._catalogue],
+            "themes": {t: ids for t, ids in themes.items() if ids},
+            "sectors": [i for i in layout["sectors"] if i in known],
+            "map": layout["map"] if layout["map"] in known else next(
+                (ids[0] for ids in themes.values() if ids), None),
+            "short": dict(layout["short"]),
+        }  # fmt: skip
+
+    def population_history(self, level: str | None = None) -> Any:
+        """The legal populations of each vintage (``POPULATION_VINTAGES``: 2016, 2017,
+        2019, 2020, 2022, 2023) summed over the communes of each territory of ``level``
+        (default this one's; ``"france"``: the country, code ``FR``).
+
+        Examples
+        --------
+        >>> history = FranceSource("region").population_history("france")
+        >>> history.columns.tolist()[:2], int(history.loc["FR", 2023]) > 60_000_000
+        ([2016, 2017], True)
+        """
+        from territorial.france.indicators import compute_france
+        from territorial.france.insee import POPULATION_VINTAGES
+        from territorial.indicators.spec import Catalogue, IndicatorSpec
+
+        specs = [
+            IndicatorSpec(
+                id=f"population_{year}",
+                label={"fr": f"Population municipale {year}", "en": f"Population {year}"},
+                theme="demography", unit="hab.", polarity="neutral", kind="stock",
+                numerator=f"population_{year}",
+                source="INSEE, populations légales", vintage=str(year),
+            )
+            for year in POPULATION_VINTAGES
+        ]  # fmt: skip
+        catalogue = Catalogue([*self._catalogue.values(), *specs], name=self._catalogue.name,
+                              layers=self._catalogue.layers)  # fmt: skip
+        table = compute_france(
+            level or self.level, indicators=[s.id for s in specs], catalogue=catalogue,
+            cache=self.cache,
+        )  # fmt: skip
+        values = table.values[[s.id for s in specs]].copy()
+        values.columns = list(POPULATION_VINTAGES)
+        # Mayotte's figure in every list is its 2017 population (its census is not
+        # annual): one vintage only, never a flat line that would say "no change"
+        level = level or self.level
+        if level in FRANCE_LEVELS:
+            from territorial.france.data import load_france
+
+            gdf = load_france(level, cache=self.cache, progress=False)
+            if level == "departement":
+                mayotte = gdf.index == "976"
+            elif level == "region":
+                mayotte = gdf.index == "06"
+            elif "departement" in gdf.columns:
+                mayotte = (gdf["departement"] == "976").to_numpy()
+            else:
+                mayotte = None
+            if mayotte is not None:
+                codes = gdf.index[mayotte]
+                values.loc[values.index.isin(codes), [y for y in values.columns if y != 2017]] = (
+                    None
+                )
+        return values
+
+    def profiles(self) -> list[Any]:
+        """:func:`~territorial.france.france_profiles`."""
+        from territorial.france.diagnose import france_profiles
+
+        return france_profiles()
 
     @property
     def provenance(self) -> dict[str, Any]:
