@@ -15,18 +15,21 @@ import pytest
 import territorial
 
 SRC = Path(territorial.__file__).parent
-LAYERS = ("io", "territories", "indicators", "diagnose", "render", "france", "cli")
+LAYERS = ("io", "territories", "indicators", "diagnose", "render", "france", "sheets", "cli")
 GENERIC = ("io", "territories", "indicators", "diagnose", "render")
 
 #: package -> packages it must never import
 #: (the generic packages know nothing of France; France builds on all of them but the CLI)
 FORBIDDEN = {
-    "io": ("indicators", "diagnose", "render", "france", "cli"),
-    "territories": ("io", "indicators", "diagnose", "render", "france", "cli"),
-    "indicators": ("io", "diagnose", "render", "france", "cli"),
-    "diagnose": ("io", "render", "france", "cli"),
-    "render": ("io", "indicators", "diagnose", "france", "cli"),
-    "france": ("render", "cli"),
+    "io": ("indicators", "diagnose", "render", "france", "sheets", "cli"),
+    "territories": ("io", "indicators", "diagnose", "render", "france", "sheets", "cli"),
+    "indicators": ("io", "diagnose", "render", "france", "sheets", "cli"),
+    "diagnose": ("io", "render", "france", "sheets", "cli"),
+    "render": ("io", "indicators", "diagnose", "france", "sheets", "cli"),
+    "france": ("render", "sheets", "cli"),
+    # sheets select figures through territorial.sources (never France directly) and
+    # have render draw them
+    "sheets": ("io", "indicators", "france", "cli"),
 }
 #: the allowed exceptions, each with its reason
 ALLOWED = {

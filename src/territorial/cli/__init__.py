@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.maps",
     "territorial.cli.web",
     "territorial.cli.convert",
+    "territorial.cli.sheets",
 )
 
 for _name in COMMAND_MODULES:
