@@ -207,3 +207,16 @@ def test_history_and_profiles(level_inputs):
     rank = int(ranks.at["200046977", "public_services"])
     assert lyon.profiles[0] == ("Services publics de proximité",
                                 f"{rank}e sur {format_number(n)}")  # fmt: skip
+
+
+def test_figures_missing_at_the_level_are_named_once(level_inputs):
+    """No EPCI has a median income (a median of communes cannot be summed): the figure is
+    left out of the key figures and of the table, and named once in the notes."""
+    from territorial.sheets import sheet_content
+
+    content = sheet_content(level_inputs("epci"), "200046977", lang="en")
+    assert "median_income" not in [f.id for f in content.key]
+    assert "median_income" not in [r.id for _, rows in content.themes for r in rows]
+    note = [n for n in content.notes if n.startswith("Not available for EPCIs: ")]
+    assert note == ["Not available for EPCIs: Median standard of living; Poverty rate "
+                    "(60 % threshold)."]  # fmt: skip

@@ -89,6 +89,15 @@ class FranceSource(Source):
             return None
         return load_france(level, cache=self.cache, progress=False)
 
+    def _levels(self, level: str) -> gpd.GeoDataFrame:
+        """The territories of another level, loaded once (read only)."""
+        from territorial.france.data import load_france
+
+        memo = self.__dict__.setdefault("_loaded_levels", {})
+        if level not in memo:
+            memo[level] = load_france(level, cache=self.cache, progress=False)
+        return memo[level]
+
     def find(self, query: str, *, argument: str = "CODE") -> str:
         from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
         from territorial.territories.lookup import find
@@ -272,9 +281,7 @@ class FranceSource(Source):
         # annual): one vintage only, never a flat line that would say "no change"
         level = level or self.level
         if level in FRANCE_LEVELS:
-            from territorial.france.data import load_france
-
-            gdf = load_france(level, cache=self.cache, progress=False)
+            gdf = self.territories if level == self.level else self._levels(level)
             if level == "departement":
                 mayotte = gdf.index == "976"
             elif level == "region":

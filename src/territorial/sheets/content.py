@@ -149,7 +149,16 @@ class SheetInputs:
     outlines: dict[tuple[str, int], dict[str, list[np.ndarray]]]
     frames: dict[str, pd.DataFrame]
     generated: str
+    #: (level, simplification) -> bounds (minx, miny, maxx, maxy) of each territory's outline
+    boxes: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict, repr=False)
     _diagnoses: dict[tuple[str, str], Diagnosis] = field(default_factory=dict, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: Any, make: Any) -> Any:
+        """``make()`` once per key (what every sheet of the level reads the same)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def diagnosis(self, code: str, lang: str) -> Diagnosis:
         """The diagnosis of ``code`` in ``lang``, made once."""
@@ -230,11 +239,13 @@ def sheet_inputs(
     national = source.reference_values(wanted) if wanted else {}
     gdf = source.territories
     parents: dict[str, pd.Series] = {}
+    shapes_of: dict[str, Any] = {}
     for level in source.parent_levels:
         if level in gdf.columns and level != source.level:
             found = source.parent_territories(level)
             if found is not None:
                 parents[level] = found["name"]
+                shapes_of[level] = found
     history: dict[str, pd.DataFrame | None] = {source.level: source.population_history()}
     if history[source.level] is not None:
         for level in source.reference_levels:
@@ -245,15 +256,23 @@ def sheet_inputs(
         ranks = composite_scores(diagnoses.comparison.values, profiles, specs=diagnoses.specs)
     outlines = {(source.level, i): _outlines(gdf, t) for i, t in enumerate(SIMPLIFY)}
     frames = {source.level: gdf.drop(columns=gdf.geometry.name)}
+    boxes = {}
+    for key, rings_of in outlines.items():
+        rows = {c: _bounds(rings) for c, rings in rings_of.items()}
+        boxes[key] = pd.DataFrame(
+            [b for b in rows.values() if b is not None],
+            index=[c for c, b in rows.items() if b is not None],
+            columns=["minx", "miny", "maxx", "maxy"],
+        )
     parent = source.parent_level
     if parent in parents:
-        shapes = source.parent_territories(parent)
+        shapes = shapes_of[parent]
         outlines[(parent, 0)] = _outlines(shapes, SIMPLIFY[0])
         outlines[(parent, 1)] = _outlines(shapes, SIMPLIFY[1])
     return SheetInputs(
         source=source, diagnoses=diagnoses, table=table, layout=layout, specs=specs,
         national=national, parents=parents, history=history, ranks=ranks, outlines=outlines,
-        frames=frames, generated=generated or _dt.date.today().isoformat(),
+        frames=frames, generated=generated or _dt.date.today().isoformat(), boxes=boxes,
     )  # fmt: skip
 
 
@@ -350,7 +369,8 @@ def _figure(inputs: SheetInputs, code: str, indicator: str, lang: str, value: An
 def _level_lacks(inputs: SheetInputs, indicator: str) -> bool:
     """Whether no territory of the level has a value (a median of communes above them)."""
     values = inputs.table.values
-    return indicator in values.columns and bool(values[indicator].isna().all())
+    empty = inputs.memo("empty", lambda: set(values.columns[values.isna().all().to_numpy()]))
+    return indicator in empty
 
 
 def _table_value(inputs: SheetInputs, code: str, indicator: str) -> float | None:
@@ -521,18 +541,24 @@ def _key_map(inputs: SheetInputs, code: str, lang: str) -> MapContent | None:
     if "metric_epsg" in frame:
         same = frame.index[frame["metric_epsg"] == frame.at[code, "metric_epsg"]]
     spec = inputs.specs.get(indicator, {})
-    values = inputs.table.values[indicator]
-    withheld = inputs.table.withheld
-    if withheld is not None and indicator in withheld.columns:
-        values = values.mask(withheld[indicator].reindex(values.index, fill_value=False))
-    edges, legend = _map_classes(values, lang, spec)
+
+    def shown() -> pd.Series:
+        values = inputs.table.values[indicator]
+        withheld = inputs.table.withheld
+        if withheld is not None and indicator in withheld.columns:
+            values = values.mask(withheld[indicator].reindex(values.index, fill_value=False))
+        return values
+
+    values = inputs.memo(("map", indicator), shown)
+    edges, legend = inputs.memo(("classes", indicator, lang),
+                                lambda: _map_classes(values, lang, spec))  # fmt: skip
     lat0 = (box[1] + box[3]) / 2
     shapes = []
-    for c in same:
+    boxes = inputs.boxes[(source.level, 1)].reindex(same.astype(str)).dropna()
+    near = boxes[(boxes["minx"] <= area[2]) & (boxes["maxx"] >= area[0])
+                 & (boxes["miny"] <= area[3]) & (boxes["maxy"] >= area[1])]  # fmt: skip
+    for c in near.index:
         rings = outlines.get(str(c), [])
-        b = _bounds(rings)
-        if b is None or b[0] > area[2] or b[2] < area[0] or b[1] > area[3] or b[3] < area[1]:
-            continue
         role = "focus" if str(c) == code else "context"
         shapes.append((str(c), _project(rings, lat0), role,
                        _classify(_float(values.get(c)), edges)))  # fmt: skip
@@ -775,9 +801,10 @@ def sheet_content(
         sources.append(text("history_source", lang))
     notes = list(d.notes)
     if unavailable:
-        notes.append(text("unavailable", lang).format(
-            level=level_name(src.level, lang), what=" ; ".join(unavailable) if lang == "fr"
-            else "; ".join(unavailable)))  # fmt: skip
+        what = (" ; " if lang == "fr" else "; ").join(dict.fromkeys(unavailable))
+        notes.append(
+            text("unavailable", lang).format(level=level_name(src.level, lang), what=what)
+        )
     provenance = src.provenance
     if file:
         geography = f"{text('file', lang)} {getattr(src, 'path', src.text).name}"
