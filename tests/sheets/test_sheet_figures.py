@@ -220,3 +220,20 @@ def test_figures_missing_at_the_level_are_named_once(level_inputs):
     note = [n for n in content.notes if n.startswith("Not available for EPCIs: ")]
     assert note == ["Not available for EPCIs: Median standard of living; Poverty rate "
                     "(60 % threshold)."]  # fmt: skip
+
+
+def test_long_notes_are_cut_between_items_and_say_where_the_rest_is(level_inputs):
+    from territorial.sheets import sheet_content
+    from territorial.sheets.content import MAX_NOTE
+
+    inputs = level_inputs("departement")
+    d = inputs.diagnosis("976", "en")
+    content = sheet_content(inputs, "976", lang="en")
+    assert any(len(n) > MAX_NOTE for n in d.notes)  # the typology's note on Mayotte
+    assert len(content.notes) >= len(d.notes)
+    for whole, shown in zip(d.notes, content.notes, strict=False):
+        if len(whole) <= MAX_NOTE:
+            assert shown == whole
+        else:
+            kept = shown.removesuffix("… (full list: territorial diagnose SOURCE CODE)")
+            assert kept != shown and whole.startswith(kept) and len(kept) <= MAX_NOTE

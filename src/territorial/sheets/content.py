@@ -388,6 +388,28 @@ def _whole(inputs: SheetInputs, indicator: str) -> float | None:
     return _float(inputs.national.get(indicator))
 
 
+#: Longest note printed whole on a page; a longer one ends with where to read it all.
+MAX_NOTE = 260
+
+
+def clip_note(note: str, lang: str) -> str:
+    """A note of the diagnosis short enough for the page, cut between two items.
+
+    Examples
+    --------
+    >>> clip_note("short", "en")
+    'short'
+    >>> clip_note("Imputed: " + "; ".join(f"indicator {i}" for i in range(40)), "en")[-59:]
+    'indicator 17… (full list: territorial diagnose SOURCE CODE)'
+    """
+    if len(note) <= MAX_NOTE:
+        return note
+    head = note[:MAX_NOTE]
+    cut = max(head.rfind(sep) for sep in (" ; ", "; ", ", "))
+    head = head[:cut] if cut > MAX_NOTE // 2 else head.rsplit(" ", 1)[0]
+    return head + "… " + text("full_list", lang)
+
+
 def _capital(word: str) -> str:
     return word[:1].upper() + word[1:]
 
@@ -799,7 +821,7 @@ def sheet_content(
     sources = _source_lines(inputs, dict.fromkeys(shown), lang)
     if history is not None:
         sources.append(text("history_source", lang))
-    notes = list(d.notes)
+    notes = [clip_note(n, lang) for n in d.notes]
     if unavailable:
         what = (" ; " if lang == "fr" else "; ").join(dict.fromkeys(unavailable))
         notes.append(

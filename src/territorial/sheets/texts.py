@@ -82,6 +82,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Not available for {level}: {what}.",
     ),
     "file": ("fichier", "file"),
+    "full_list": (
+        "(liste complète{nbsp}: territorial diagnose SOURCE CODE)",
+        "(full list: territorial diagnose SOURCE CODE)",
+    ),
     "geography_france": (
         "contours IGN Admin Express et COG de l'INSEE, via {name} {version}",
         "IGN Admin Express outlines and INSEE's commune list, via {name} {version}",
