@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup upgrade demo test lint bench fetch maps web docs-img clean help
+.PHONY: setup upgrade demo test lint bench fetch maps web sheets docs-img clean help
 
 help:
 	@echo "make demo   set up, then run the main job on the built-in France data (writes to $(OUT)/)"
@@ -13,6 +13,7 @@ help:
 	@echo "make bench  run the benchmarks (writes benchmarks/results/)"
 	@echo "make maps   national static maps into $(OUT)/maps/"
 	@echo "make web    national interactive pages into $(OUT)/web/"
+	@echo "make sheets the atlas of the 101 départements' sheets into $(OUT)/atlas/departements/"
 	@echo "make docs-img  regenerate the pictures of docs/"
 	@echo "make lint   ruff check and format check"
 	@echo "make upgrade  re-resolve the newest versions, run the suite, rewrite constraints.txt"
@@ -62,6 +63,10 @@ maps: setup
 web: setup
 	$(VENV)/bin/territorial fetch france
 	$(PY) scripts/make_web.py --out $(OUT)/web
+
+sheets: setup
+	$(VENV)/bin/territorial fetch france
+	$(VENV)/bin/territorial atlas france:departement -o $(OUT)/atlas/departements
 
 docs-img: setup
 	$(VENV)/bin/territorial fetch france

@@ -175,6 +175,27 @@ def point_layers(out: Path) -> list[Path]:
     return written
 
 
+def sheets(out: Path) -> list[Path]:
+    """The one-page sheet of the Métropole de Lyon (HTML and PDF), and a small atlas: the
+    départements of Auvergne-Rhône-Alpes, with their index page and manifest."""
+    from territorial.atlas import build_atlas
+    from territorial.sheets import sheet_content, sheet_inputs, write_sheet
+    from territorial.sources import open_source
+
+    started = time.perf_counter()
+    epci = open_source("france:epci", purpose="diagnosis")
+    content = sheet_content(sheet_inputs(epci), "200046977", lang="fr")
+    written = [write_sheet(content, out / "sheets" / "lyon.html"),
+               write_sheet(content, out / "sheets" / "lyon.pdf")]  # fmt: skip
+    departements = open_source("france:departement", purpose="diagnosis")
+    atlas = build_atlas(departements, out / "atlas" / "auvergne-rhone-alpes",
+                        within="region:84", progress=False)  # fmt: skip
+    for line in atlas.lines():
+        console.print(f"atlas: {line}", highlight=False)
+    console.print(f"Sheets and atlas made in {time.perf_counter() - started:.1f} s")
+    return [*written, atlas.index, *(p for files in atlas.files.values() for p in files.values())]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("out"))
@@ -185,6 +206,7 @@ def main() -> None:
     summary()
     written = indicators(args.out) + diagnosis(args.out) + maps(args.out)
     written += point_layers(args.out)
+    written += sheets(args.out)
     for path in written:
         console.print(f"written: {Path(path).resolve()}")
     console.print(f"demo outputs are in {args.out.resolve()}")

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "territorial.cli.web",
     "territorial.cli.convert",
     "territorial.cli.sheets",
+    "territorial.cli.atlas",
 )
 
 for _name in COMMAND_MODULES:
