@@ -35,7 +35,7 @@ def columbus():
 def georgia():
     """libpysal's georgia example (real data, 159 counties; one decimal, so many ties)."""
     g = gpd.read_file(libpysal.examples.get_path("G_utm.shp"))
-    g = g.set_crs(26917)  # shipped without .prj; GeoDa documents UTM zone 17N (NAD83)
+    g = g.set_crs(26916)  # shipped without .prj: its Latitude/Longitud columns fit UTM 16N (NAD83)
     g.index = g["AreaKey"].astype(str)
     columns = ["PctRural", "PctBach", "PctEld", "PctFB", "PctPov", "PctBlack"]
     return g, g[columns].astype(float)

@@ -65,7 +65,7 @@ def _sheets(level_inputs):
         for lang in ("fr", "en"):
             yield f"{level}-{code}-{lang}", sheet_content(level_inputs(level), code, lang=lang)
     georgia = open_source(georgia_path(), code="AreaKey", name="AreaKey",
-                          population="TotPop90", crs=26917)  # fmt: skip
+                          population="TotPop90", crs=26916)  # fmt: skip
     ids = ["PctRural", "PctBach", "PctEld", "PctFB", "PctPov", "PctBlack"]
     for lang in ("fr", "en"):
         yield f"georgia-13121-{lang}", sheet_content(georgia, "13121", lang=lang, indicators=ids)

@@ -15,7 +15,7 @@ from .conftest import georgia_path, read_sheet
 
 runner = CliRunner()
 GEORGIA_OPTIONS = ["--code", "AreaKey", "--name", "AreaKey", "--population", "TotPop90",
-                   "--crs", "26917", "--indicators", "PctRural,PctBach,PctEld,PctPov"]  # fmt: skip
+                   "--crs", "26916", "--indicators", "PctRural,PctBach,PctEld,PctPov"]  # fmt: skip
 
 
 def _pages(pdf: bytes) -> int:
@@ -50,7 +50,7 @@ def test_a_file_sheet_says_nothing_french_and_compares_with_the_set(tmp_path):
     from territorial.sources import open_source
 
     source = open_source(georgia_path(), code="AreaKey", name="AreaKey",
-                         population="TotPop90", crs=26917)  # fmt: skip
+                         population="TotPop90", crs=26916)  # fmt: skip
     ids = ["PctRural", "PctBach", "PctEld", "PctPov"]
     content = sheet_content(source, "13121", lang="en", indicators=ids)
     assert [k for k, _ in content.columns] == ["value", "whole"]

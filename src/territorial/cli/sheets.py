@@ -3,7 +3,7 @@
 territorial sheet france:epci 200046977 -o lyon.html
 territorial sheet france:departement 976 -o mayotte.pdf --lang en
 territorial sheet G_utm.shp 13121 --code AreaKey --name AreaKey --population TotPop90 \
-    --crs 26917 --indicators PctRural,PctBach,PctPov -o fulton.html
+    --crs 26916 --indicators PctRural,PctBach,PctPov -o fulton.html
 """
 
 from __future__ import annotations

@@ -45,14 +45,17 @@ _TEMPLATE = """<!DOCTYPE html>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;color:#1d2433}
 h1{font-size:1.5rem;margin:0 0 .2rem} p.sub{color:#555;margin:0 0 1rem}
 .wrap{display:flex;gap:1.5rem;flex-wrap:wrap;align-items:flex-start}
-svg.map{width:min(520px,100%);height:auto;border:1px solid #dde;background:#f7f8fb}
+figure{margin:0;flex:0 1 300px;min-width:220px}
+svg.map{width:100%;height:auto;border:1px solid #dde;background:#f7f8fb}
 svg.map path{fill:#c9d6ea;stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke}
 svg.map a:hover path,svg.map a:focus path{fill:#2f6db5}
-.tablebox{flex:1;min-width:320px}
+.tablebox{flex:1 1 560px;min-width:0;overflow-x:auto}
 input{font:inherit;padding:.4rem .6rem;width:100%;box-sizing:border-box;margin-bottom:.5rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-th,td{padding:.3rem .5rem;border-bottom:1px solid #e4e6ec;text-align:right}
-th{cursor:pointer;background:#f0f2f7;position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-size:.85rem}
+td:nth-child(2){min-width:9em}
+th,td{padding:.25rem .4rem;border-bottom:1px solid #e4e6ec;text-align:right}
+th{cursor:pointer;background:#f0f2f7;position:sticky;top:0;font-size:.8rem;
+max-width:9em}
 th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}
 th[aria-sort=ascending]::after{content:" \\25B2"}
 th[aria-sort=descending]::after{content:" \\25BC"}
