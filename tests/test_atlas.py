@@ -188,3 +188,32 @@ def test_index_page_searches_sorts_and_links_offline(tmp_path):
         assert page.text_content("#t tbody tr:nth-child(2) td:nth-child(2)") == names["b"]
         browser.close()
     assert fetched == [] and dialogs == []
+
+
+def test_atlas_of_a_file_outside_france(tmp_path):
+    """libpysal's Georgia counties: an atlas of two of them, in English, compared with the set."""
+    from typer.testing import CliRunner
+
+    from territorial.cli import app
+
+    georgia = Path(__import__("libpysal").__file__).parent / "examples" / "georgia" / "G_utm.shp"
+    out = tmp_path / "georgia"
+    result = CliRunner().invoke(app, [
+        "atlas", str(georgia), "--code", "AreaKey", "--name", "AreaKey", "--population",
+        "TotPop90", "--crs", "26916", "--indicators", "PctPov,PctBach", "--codes",
+        "13121,13089", "--lang", "en", "--quiet", "-o", str(out),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2 written, 0 up to date (skipped), 0 failed" in result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<title>Atlas of territories</title>" in index
+    assert index.count("<tr data-search=") == 2
+    sheet = (out / "13121.html").read_text(encoding="utf-8")
+    assert "PctPov" in sheet and "PERIMETER" not in sheet
+    bad = CliRunner().invoke(app, ["atlas", "france:departement", "-o", str(tmp_path / "x"),
+                                   "--within", "canton:1"])  # fmt: skip
+    assert bad.exit_code == 2
+    assert " ".join(bad.output.split()) == (
+        "error: --within='canton:1' is not valid: expected LEVEL:CODE with LEVEL one of region. "
+        "For example --within region:84."
+    )

@@ -432,6 +432,7 @@ def build_atlas(
     codes: Iterable[str] | None = None,
     lang: str = "fr",
     formats: Sequence[str] = ("html",),
+    indicators: Iterable[str] | None = None,
     jobs: int | None = None,
     force: bool = False,
     progress: bool = True,
@@ -455,6 +456,9 @@ def build_atlas(
         ``fr`` or ``en``.
     formats
         ``("html",)``, ``("pdf",)`` or both.
+    indicators
+        A file's indicators (default: all its numeric columns; see
+        :func:`~territorial.sheets.sheet_inputs`).
     jobs, force, progress
         See :func:`run_batch`: the level's statistics are computed once, before the
         processes are forked; an up-to-date sheet is skipped unless ``force``.
@@ -490,10 +494,11 @@ def build_atlas(
                 "For example --format html.",
             )
     chosen = select_territories(source, within=within, codes=codes)
-    inputs = sheet_inputs(source)
+    ids = None if indicators is None else list(indicators)
+    inputs = sheet_inputs(source, indicators=ids)
     values = inputs.table.values
     data_key = _fingerprint({"version": territorial.__version__, "provenance": source.provenance,
-                             "lang": lang, "formats": formats})  # fmt: skip
+                             "lang": lang, "formats": formats, "indicators": ids})  # fmt: skip
 
     def key(code: str) -> str:
         row = values.loc[code].tolist() if code in values.index else None

@@ -106,7 +106,11 @@ class Source:
         raise NotImplementedError
 
     def level_label(self, lang: str = "fr", *, plural: bool = False) -> str:
-        """The level in words (``département``, ``EPCIs``); a file's level as it is."""
+        """The level in words (``département``, ``EPCIs``); a file's level as it is, or
+        « territoire(s) » / "territory (territories)" when the file names none."""
+        if self.level == "territory":
+            words = {"fr": ("territoire", "territoires"), "en": ("territory", "territories")}
+            return words.get(lang, words["fr"])[plural]
         return self.level
 
     def parent_territories(self, level: str) -> gpd.GeoDataFrame | None:

@@ -37,6 +37,10 @@ def atlas_command(
     ] = None,
     force: Annotated[bool, typer.Option(help="Rewrite the sheets that are up to date.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    indicators: Annotated[
+        str | None,
+        typer.Option(help="A file's indicators, comma-separated (default: its numeric columns)."),
+    ] = None,
     code: Annotated[str | None, typer.Option(help="Code column of a file source.")] = None,
     name: Annotated[str | None, typer.Option(help="Name column of a file source.")] = None,
     population: Annotated[
@@ -80,6 +84,14 @@ def atlas_command(
                     "comma-separated codes or names",
                     "For example --codes 69,13.",
                 )
+        ids = None
+        if indicators is not None:
+            ids = [i.strip() for i in indicators.split(",") if i.strip()]
+            if not ids:
+                raise InvalidArgumentError(
+                    "--indicators", indicators, "comma-separated column names",
+                    "For example --indicators PctPov,PctBach.",
+                )  # fmt: skip
         if crs is not None:
             parse_crs(crs, argument="--crs")
         territories = open_source(
@@ -89,7 +101,7 @@ def atlas_command(
         )  # fmt: skip
         result = build_atlas(
             territories, output, within=within, codes=listed, lang=lang, formats=chosen,
-            jobs=jobs, force=force, progress=not quiet,
+            indicators=ids, jobs=jobs, force=force, progress=not quiet,
         )  # fmt: skip
     except TerritorialError as error:
         fail(as_option(error, options))
