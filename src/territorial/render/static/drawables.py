@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 CACHE_SIZE = 32
-#: Geometry with at least this many vertices is stored across processes.
-DISK_MIN_VERTICES = 20_000
+#: Geometry with at least this many vertices is stored across processes (even a small
+#: DROM panel saves the creation of its projection, about 70 ms).
+DISK_MIN_VERTICES = 500
 _CACHE: OrderedDict[tuple, Drawable] = OrderedDict()
 _PROJECTED: OrderedDict[tuple, tuple] = OrderedDict()
 _DIGESTS: dict[int, tuple] = {}
@@ -189,7 +190,11 @@ def _versions() -> str:
 
 
 def _stored_key(
-    geometry: gpd.GeoSeries, positions: np.ndarray, crs: object, what: str
+    geometry: gpd.GeoSeries,
+    positions: np.ndarray,
+    crs: object,
+    what: str,
+    digest: str | None = None,
 ) -> str | None:
     """The key of stored arrays of these rows (None below :data:`DISK_MIN_VERTICES`)."""
     if not stored.ENABLED:
@@ -198,7 +203,8 @@ def _stored_key(
     if n < DISK_MIN_VERTICES:
         return None
     rows = hashlib.sha256(np.ascontiguousarray(positions, dtype="int64").tobytes()).hexdigest()
-    text = "\n".join([_versions(), _digest(geometry), rows, str(crs), what])
+    digest = digest if digest is not None else _digest(geometry)
+    text = "\n".join([_versions(), digest, rows, str(crs), what])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -390,12 +396,13 @@ def drawable(
         positions = np.arange(len(geometry))
     positions = np.asarray(positions, dtype="int64")
     digest = hashlib.blake2b(np.ascontiguousarray(positions).tobytes(), digest_size=12).digest()
-    key = (_digest(geometry), len(geometry), digest, str(crs), float(tolerance))
+    content = _digest(geometry)
+    key = (content, len(geometry), digest, str(crs), float(tolerance))
     hit = _CACHE.get(key)
     if hit is not None:
         _CACHE.move_to_end(key)
         return hit
-    disk_key = _stored_key(geometry, positions, crs, f"drawable {float(tolerance)!r}")
+    disk_key = _stored_key(geometry, positions, crs, f"drawable {float(tolerance)!r}", content)
     arrays = stored.read(disk_key) if disk_key is not None else None
     if arrays is not None and set(arrays) == {"coords", "codes", "starts", "bounds", "n"}:
         result = Drawable(

@@ -35,8 +35,9 @@ __all__ = ["ENABLED", "FORMAT", "KEPT", "folder", "read", "write"]
 FORMAT = 2
 #: Whether drawables are stored across processes (tests may turn it off).
 ENABLED = True
-#: Files kept; the oldest are removed beyond this number.
-KEPT = 64
+#: Files kept; the oldest are removed beyond this number (the communes at the default size
+#: and resolution take 11 MB).
+KEPT = 32
 _CACHE_ENV = "TERRITORIAL_CACHE_DIR"  # the same folder as territorial.io.cache.cache_dir
 
 
