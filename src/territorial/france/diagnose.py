@@ -213,10 +213,13 @@ def france_diagnosis_set(
     (same k-means type on the indicators) or a Series of peer groups. Size
     classes are the fixed population classes, or population quartiles where
     those leave fewer than three groups (the départements).
-    """
-    from territorial.france.data import load_france
-    from territorial.france.indicators import compute_france
 
+    With the built-in data and a named ``peers``, the set is stored across processes
+    (like the tables of :mod:`territorial.france.tablecache`), under a key made of the
+    level, every option, the cached inputs, the catalogue and the toolkit's code: a
+    second diagnosis of the same level reads it back, verified, instead of computing
+    the indicators, the weights, the LISA permutations and the types again.
+    """
     if level not in FRANCE_DIAGNOSIS_LEVELS:
         raise UnknownLevelError(
             level,
@@ -225,6 +228,54 @@ def france_diagnosis_set(
             fix="Indicators are computed from communes upwards; pick one of these levels.",
         )
     ids = list(indicators) if indicators is not None else None
+    key = None
+    if isinstance(peers, str) and _stored_diagnoses():
+        import dataclasses
+
+        options = {
+            "indicators": ids, "peers": peers, "smooth": smooth, "permutations": permutations,
+            "seed": seed, "alpha": alpha, "fdr": fdr, "n_types": n_types, "lisa": lisa,
+            "rule": None if rule is None else dataclasses.asdict(rule),
+        }  # fmt: skip
+        key = _diagnosis_key(level, options, cache)
+        stored = _read_diagnosis(key, cache)
+        if stored is not None:
+            return stored
+    result = _france_diagnosis_set(
+        level, ids=ids, peers=peers, smooth=smooth, permutations=permutations, seed=seed,
+        alpha=alpha, fdr=fdr, n_types=n_types, rule=rule, lisa=lisa, cache=cache,
+    )  # fmt: skip
+    if key is not None:
+        _write_diagnosis(_diagnosis_key(level, options, cache), result, cache)
+    return result
+
+
+def _stored_diagnoses() -> bool:
+    """Whether diagnoses are stored across processes (with the tables: off in the tests)."""
+    from territorial.france import tablecache
+
+    return tablecache.ENABLED
+
+
+def _france_diagnosis_set(
+    level: str,
+    *,
+    ids: list[str] | None,
+    peers: str | pd.Series,
+    smooth: bool,
+    permutations: int,
+    seed: int,
+    alpha: float,
+    fdr: bool,
+    n_types: int | None,
+    rule: StrengthRule | None,
+    lisa: bool,
+    cache: str | os.PathLike[str] | None,
+) -> DiagnosisSet:
+    """The body of :func:`france_diagnosis_set` (nothing stored)."""
+    from territorial.france.data import load_france
+    from territorial.france.indicators import compute_france
+
     table = compute_france(level, indicators=ids, cache=cache)
     catalogue = table.catalogue
     values = table.values.copy()
@@ -387,3 +438,288 @@ def france_profiles() -> list[Profile]:
             {"road_accidents_rate": 1.0, "road_deaths_rate": 2.0, "road_deaths_change": 1.0},
         ),
     ]
+
+
+# ---- the diagnosis of a level stored across processes ---------------------------------
+#
+# ``territorial diagnose france:epci 200046977`` needs the whole level: five indicator
+# tables, the contiguity weights, the LISA permutations, the k-means types. Everything
+# ``diagnose`` returns (the DiagnosisSet) is stored once per key, made of every input
+# (the cached files, the catalogue, the toolkit's code, its version) and every option; the
+# same folder, manifest and checks as the stored tables (territorial.france.tablecache):
+# switched off with them in the test suite, verified when read, recomputed when a file
+# fails its check. Nothing is pickled: tables go to Arrow IPC, the rest to tagged JSON, and
+# a set is stored only if it reads back equal to what was computed (else it is not kept).
+
+#: Bump when the stored form of a diagnosis changes.
+DIAGNOSIS_FORMAT = 2
+
+
+def _stored_classes() -> dict[str, type]:
+    """The classes a stored diagnosis may hold (looked up by name in this table only)."""
+    from territorial.diagnose.spatial import LocalMoran
+    from territorial.diagnose.typology import Typology
+
+    return {
+        "DiagnosisSet": DiagnosisSet,
+        "Comparison": _comparison_class(),
+        "StrengthRule": StrengthRule,
+        "LocalMoran": LocalMoran,
+        "Typology": Typology,
+    }
+
+
+def _comparison_class() -> type:
+    from territorial.diagnose.compare import Comparison
+
+    return Comparison
+
+
+class _NotStorableError(Exception):
+    """A value that the stored form does not hold exactly (the set is then not stored)."""
+
+
+def _encode(value: Any, frames: list[pd.DataFrame | pd.Series]) -> Any:
+    """Plain JSON data for ``value``; tables are appended to ``frames`` and referenced."""
+    import dataclasses
+
+    import numpy as np
+
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float) and type(value) in (int, float):
+        return value
+    if isinstance(value, np.generic):
+        if value.dtype.kind not in "biuf":
+            raise _NotStorableError(type(value).__name__)
+        return {"np": value.dtype.str, "v": value.item()}
+    if isinstance(value, pd.DataFrame | pd.Series):
+        frames.append(value)
+        return {"frame": len(frames) - 1}
+    if isinstance(value, Catalogue):
+        return {"catalogue": list(value)}
+    if isinstance(value, list | tuple | set | frozenset):
+        kind = {list: "list", tuple: "tuple", set: "set", frozenset: "frozenset"}.get(type(value))
+        if kind is None:
+            raise _NotStorableError(type(value).__name__)
+        items = sorted(value, key=repr) if kind in ("set", "frozenset") else value
+        return {kind: [_encode(v, frames) for v in items]}
+    if type(value) is dict:
+        return {"dict": [[_encode(k, frames), _encode(v, frames)] for k, v in value.items()]}
+    name = type(value).__name__
+    if dataclasses.is_dataclass(value) and _stored_classes().get(name) is type(value):
+        fields = {f.name: _encode(getattr(value, f.name), frames)
+                  for f in dataclasses.fields(value)}  # fmt: skip
+        return {"class": name, "fields": fields}
+    raise _NotStorableError(name)
+
+
+def _decode(data: Any, frames: list[pd.DataFrame | pd.Series], catalogue: Catalogue | None) -> Any:
+    import numpy as np
+
+    if not isinstance(data, dict):
+        return data
+    if "np" in data:
+        return np.dtype(data["np"]).type(data["v"])
+    if "frame" in data:
+        return frames[data["frame"]]
+    if "catalogue" in data and catalogue is not None:
+        return catalogue.select(data["catalogue"])
+    if "dict" in data:
+        return {_decode(k, frames, catalogue): _decode(v, frames, catalogue)
+                for k, v in data["dict"]}  # fmt: skip
+    if "class" in data:
+        cls = _stored_classes()[data["class"]]
+        fields = {k: _decode(v, frames, catalogue) for k, v in data["fields"].items()}
+        return cls(**fields)
+    for kind, make in (("list", list), ("tuple", tuple), ("set", set), ("frozenset", frozenset)):
+        if kind in data:
+            return make(_decode(v, frames, catalogue) for v in data[kind])
+    raise _NotStorableError(str(list(data)))
+
+
+def _frame_bytes(frame: pd.DataFrame | pd.Series) -> tuple[bytes, dict]:
+    """Arrow IPC bytes of a table (a Series as a one-column table), with what Arrow forgets
+    (a fifth of the time of Parquet to read back the 29 tables of a diagnosis)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    is_series = isinstance(frame, pd.Series)
+    table = frame.to_frame("values") if is_series else frame
+    columns = table.columns
+    plain = table.set_axis([f"c{i}" for i in range(len(columns))], axis=1)
+    arrow = pa.Table.from_pandas(plain, preserve_index=True)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, arrow.schema) as writer:
+        writer.write_table(arrow)
+    info = {
+        "series": is_series,
+        "name": _encode(frame.name if is_series else None, []),
+        "columns": _encode(list(columns), []),
+        "columns_name": _encode(columns.name, []),
+        "columns_dtype": str(columns.dtype),
+        # Parquet reads text back as pandas' str dtype: the object ones are restored
+        "object": [i for i, dtype in enumerate(table.dtypes) if dtype is np.dtype(object)],
+        "object_index": table.index.dtype is np.dtype(object),
+    }
+    return sink.getvalue().to_pybytes(), info
+
+
+def _frame_of(data: bytes, info: dict) -> pd.DataFrame | pd.Series:
+    import pyarrow as pa
+    import pyarrow.ipc
+
+    frame = pa.ipc.open_file(pa.py_buffer(data)).read_all().to_pandas()
+    for i in info["object"]:
+        column = frame.iloc[:, i]
+        if column.dtype != object:
+            frame.isetitem(i, column.astype(object).where(column.notna(), None))
+    if info["object_index"] and frame.index.dtype != object:
+        frame.index = frame.index.astype(object)
+    frame.columns = pd.Index(
+        _decode(info["columns"], [], None),
+        name=_decode(info["columns_name"], [], None),
+        dtype=info["columns_dtype"],
+    )
+    if info["series"]:
+        series = frame.iloc[:, 0]
+        series.name = _decode(info["name"], [], None)
+        return series
+    return frame
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two values are equal, types and table dtypes included (NaN equal to NaN)."""
+    import math
+
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, pd.DataFrame | pd.Series):
+        try:
+            check = (
+                pd.testing.assert_frame_equal
+                if isinstance(a, pd.DataFrame)
+                else (pd.testing.assert_series_equal)
+            )
+            check(a, b, check_exact=True, check_index_type=True, check_names=True)
+        except AssertionError:
+            return False
+        return True
+    if isinstance(a, Catalogue):
+        return (
+            list(a) == list(b)
+            and all(a[i].to_dict() == b[i].to_dict() for i in a)
+            and (a.name == b.name and repr(a.layers) == repr(b.layers))
+        )
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, set | frozenset):
+        return a == b
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+    import dataclasses
+
+    if dataclasses.is_dataclass(a):
+        return all(_same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    try:
+        import numpy as np
+
+        if isinstance(a, np.generic):
+            return bool(a == b) or bool(np.isnan(a) and np.isnan(b))
+    except TypeError:
+        return False
+    return bool(a == b)
+
+
+def _diagnosis_key(level: str, options: dict, cache: str | os.PathLike[str] | None) -> str:
+    """The key of a stored diagnosis: its inputs, its options and the toolkit's code."""
+    import hashlib
+    import json
+
+    from territorial.france import tablecache
+
+    text = json.dumps([f"diagnosis format {DIAGNOSIS_FORMAT}", level, options], sort_keys=True)
+    table = tablecache.table_key(level, None, cache, hashlib.sha256(text.encode()).hexdigest())
+    return f"diagnosis-{table}"
+
+
+def _read_diagnosis(key: str, cache: str | os.PathLike[str] | None) -> DiagnosisSet | None:
+    """The stored set under ``key``, or None (missing, or failing its check: then removed)."""
+    import json
+    import shutil
+
+    from territorial.france import tablecache
+    from territorial.france.indicators import france_catalogue
+    from territorial.io.cache import check_cached_bytes, read_manifest, rebuild_notice
+
+    folder = tablecache._folder(cache) / key
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None
+    records = read_manifest(manifest)
+    parts = {}
+    for name in ("state.json", "frames.bin"):
+        data, problem = check_cached_bytes(folder / name, records)
+        if data is None:
+            rebuild_notice(folder / name, problem, "diagnosing the level again")
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        parts[name] = data
+    state = json.loads(parts["state.json"].decode("utf-8"))
+    frames, blob = [], parts["frames.bin"]
+    for start, end, info in state["frames"]:
+        frames.append(_frame_of(blob[start:end], info))
+    return _decode(state["set"], frames, france_catalogue())
+
+
+def _write_diagnosis(key: str, result: DiagnosisSet, cache: str | os.PathLike[str] | None) -> None:
+    """Store ``result`` under ``key`` if it reads back equal; a failure is only a notice."""
+    import json
+    import sys
+
+    from pyarrow import ArrowException
+
+    from territorial.files import atomic_path, remove_stale_temporaries, write_text_atomic
+    from territorial.france import tablecache
+    from territorial.france.indicators import france_catalogue
+    from territorial.io.cache import write_manifest
+
+    frames: list[pd.DataFrame | pd.Series] = []
+    try:
+        encoded = _encode(result, frames)
+        stored = [_frame_bytes(frame) for frame in frames]
+        offsets, start = [], 0
+        for data, info in stored:
+            offsets.append([start, start + len(data), info])
+            start += len(data)
+        again = _decode(
+            json.loads(json.dumps(encoded)),
+            [_frame_of(data, info) for data, info in stored],
+            france_catalogue(),
+        )
+    except (_NotStorableError, ValueError, TypeError, ImportError, ArrowException):  # e.g. a
+        # table Arrow refuses
+        return
+    if not _same(result, again):
+        return
+    folder = tablecache._folder(cache) / key
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder)
+        with atomic_path(folder / "frames.bin") as tmp, tmp.open("wb") as handle:
+            for data, _ in stored:
+                handle.write(data)
+        state = {"format": DIAGNOSIS_FORMAT, "set": encoded, "frames": offsets}
+        write_text_atomic(folder / "state.json", json.dumps(state, ensure_ascii=False))
+        write_manifest(folder / "manifest.json", [folder / "state.json", folder / "frames.bin"],
+                       format=DIAGNOSIS_FORMAT)  # fmt: skip
+        tablecache._prune(cache)
+    except OSError as error:  # a full disk: the stored set is only a shortcut
+        print(
+            f"territorial: the diagnosis could not be stored in the cache "
+            f"({getattr(error, 'strerror', None) or error}); it will be computed again.",
+            file=sys.stderr,
+        )

@@ -72,7 +72,15 @@ def france_catalogue() -> Catalogue:
     >>> cat["women_councillors_share"].theme, cat["density"].kind
     ('governance', 'density')
     """
-    return load_catalogue(catalogue_text(), name="france")
+    from territorial.france import tablecache
+    from territorial.indicators.spec import parse_yaml
+
+    text = catalogue_text()
+    parsed = tablecache.read_parsed_catalogue(text)
+    if parsed is None:  # the same parse as load_catalogue(text), stored for the next process
+        parsed = parse_yaml(text, where="france")
+        tablecache.write_parsed_catalogue(text, parsed)
+    return load_catalogue(parsed, name="france")
 
 
 def accident_components(

@@ -35,7 +35,14 @@ from territorial.io.cache import (
     write_manifest,
 )
 
-__all__ = ["TABLES_FORMAT", "read_table", "table_key", "write_table"]
+__all__ = [
+    "TABLES_FORMAT",
+    "read_parsed_catalogue",
+    "read_table",
+    "table_key",
+    "write_parsed_catalogue",
+    "write_table",
+]
 
 #: Bump when the stored form of a table changes.
 TABLES_FORMAT = 1
@@ -74,12 +81,26 @@ def tree_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+#: Folders of the cache that hold what territorial derives, not inputs: the stored tables
+#: and diagnoses, and the drawn geometry of the maps (territorial.render.static.stored).
+DERIVED_FOLDERS = (f"tables-v{TABLES_FORMAT}", "drawables-v")
+
+
+def _derived(relative: str) -> bool:
+    top = relative.split("/", 1)[0]
+    return top == DERIVED_FOLDERS[0] or any(
+        top.startswith(prefix) for prefix in DERIVED_FOLDERS[1:]
+    )
+
+
 def inputs_fingerprint(folder: Path) -> str:
-    """Name, size and modification time of every cached input file (tables excluded)."""
+    """Name, size and modification time of every cached input file (derived files excluded:
+    the stored tables and diagnoses, the drawn geometry of maps)."""
     digest = hashlib.sha256()
-    tables = folder / f"tables-v{TABLES_FORMAT}"
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and tables not in path.parents and ".tmp" not in path.name:
+        if not path.is_file() or ".tmp" in path.name:
+            continue
+        if not _derived(path.relative_to(folder).as_posix()):
             stat = path.stat()
             rel = path.relative_to(folder).as_posix()
             digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
@@ -211,3 +232,75 @@ def _prune(cache: str | os.PathLike[str] | None) -> None:
     folders.sort(key=lambda p: p.stat().st_mtime_ns)
     for old in folders[: len(folders) - KEPT]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _catalogue_folder(text: str, cache: str | os.PathLike[str] | None) -> Path:
+    from territorial import __version__
+
+    key = hashlib.sha256(f"format {TABLES_FORMAT}\n{__version__}\n{text}".encode()).hexdigest()
+    return _folder(cache) / f"catalogue-{key[:24]}"
+
+
+def _plain_equal(a: Any, b: Any) -> bool:
+    """Equal with the same types all the way down (1 is not 1.0, a tuple not a list)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_plain_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_plain_equal(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN
+
+
+def read_parsed_catalogue(text: str, cache: str | os.PathLike[str] | None = None) -> Any | None:
+    """The parsed YAML of a catalogue's ``text`` stored by :func:`write_parsed_catalogue`
+    (None when missing or failing its check): parsing the built-in catalogue's YAML takes
+    half a second of every command that computes indicators.
+
+    Examples
+    --------
+    >>> read_parsed_catalogue("indicators: []", cache=__import__("tempfile").mkdtemp()) is None
+    True
+    """
+    if not ENABLED:
+        return None
+    folder = _catalogue_folder(text, cache)
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None
+    data, problem = check_cached_bytes(folder / "parsed.json", read_manifest(manifest))
+    if data is None:
+        rebuild_notice(folder / "parsed.json", problem, "parsing the catalogue again")
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return json.loads(data.decode("utf-8"))
+
+
+def write_parsed_catalogue(
+    text: str, parsed: Any, cache: str | os.PathLike[str] | None = None
+) -> None:
+    """Store the parsed YAML of ``text`` when it is plain JSON data (read back equal, types
+    included); a failure to write is only a notice."""
+    if not ENABLED:
+        return
+    try:
+        payload = json.dumps(parsed, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return
+    if not _plain_equal(parsed, json.loads(payload)):  # e.g. a number as a mapping key
+        return
+    folder = _catalogue_folder(text, cache)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder)
+        write_text_atomic(folder / "parsed.json", payload)
+        write_manifest(folder / "manifest.json", [folder / "parsed.json"], format=TABLES_FORMAT)
+        _prune(cache)
+    except OSError as error:
+        import sys
+
+        print(
+            f"territorial: the parsed catalogue could not be stored in the cache "
+            f"({getattr(error, 'strerror', None) or error}); it will be parsed again.",
+            file=sys.stderr,
+        )

@@ -17,7 +17,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-import mapclassify
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -314,12 +313,66 @@ def _mapclassify_bins(make: Callable[[np.ndarray, int, dict], object]) -> _BinsF
     return bins_of
 
 
+def _mapclassify(name: str) -> Callable[[np.ndarray, int, dict], object]:
+    """A mapclassify classifier, imported when a map uses it: mapclassify imports
+    scipy.stats, scikit-learn and pyplot (about 3 s and 200 MB), which the default scheme
+    does not need."""
+
+    def make(x: np.ndarray, k: int, kwds: dict) -> object:
+        import mapclassify
+
+        return getattr(mapclassify, name)(x, **kwds)
+
+    return make
+
+
+def _quantile_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    """``mapclassify.Quantiles(x, k=k).bins``, the same operations in the same order
+    (``scipy.stats.scoreatpercentile`` with ``interpolation_method="fraction"``), so the
+    same floats to the last bit (tested against mapclassify), without importing it."""
+    w = 100.0 / k
+    p = np.arange(w, 100 + w, w)
+    if p[-1] > 100.0:
+        p[-1] = 100.0
+    sorted_ = np.sort(np.asarray(x).flatten())
+    scores = []
+    for pct in p:
+        idx = pct / 100.0 * (sorted_.shape[0] - 1)
+        i = int(idx)
+        if i == idx:
+            scores.append(np.add.reduce(sorted_[i : i + 1] * np.array(1), axis=0) / 1.0)
+        else:
+            weights = np.array([(i + 1 - idx), (idx - i)], float)
+            scores.append(np.add.reduce(sorted_[i : i + 2] * weights, axis=0) / weights.sum())
+    q = np.unique(np.array(scores))
+    if len(q) < k:  # mapclassify's warning, kept as a note as with the other schemes
+        notes.append(
+            f"mapclassify: Not enough unique values in array to form {k} classes. "
+            f"Setting k to {len(q)}."
+        )
+    return q.astype("float64")
+
+
+def _equal_interval_bins(
+    x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
+) -> np.ndarray:
+    """``mapclassify.EqualInterval(x, k=k).bins`` (its operations, tested against it)."""
+    y = np.asarray(x).flatten()
+    max_y, min_y = max(y), min(y)
+    width = (max_y - min_y) * 1.0 / k
+    cuts = np.arange(min_y + width, max_y + width, width)
+    if len(cuts) > k:  # mapclassify's handling of an overshooting arange
+        cuts = cuts[0:k]
+    cuts[-1] = max_y
+    return np.asarray(cuts.copy(), dtype="float64")
+
+
 def _headtail_bins(
     x: np.ndarray, k: int, bins: Sequence[float] | None, notes: list[str], kwds: dict
 ) -> np.ndarray:
-    edges = _mapclassify_bins(lambda x, k, kw: mapclassify.HeadTailBreaks(x))(
-        x, k, bins, notes, kwds
-    )
+    edges = _mapclassify_bins(_mapclassify("HeadTailBreaks"))(x, k, bins, notes, {})
     # the last break is the mean of equal values (the maximum), one rounding below it
     edges[-1] = max(edges[-1], x.max())
     return edges
@@ -328,15 +381,17 @@ def _headtail_bins(
 _BinsFunction = Callable[[np.ndarray, int, "Sequence[float] | None", list, dict], np.ndarray]
 
 #: How each scheme computes its breaks: ``f(values, k, bins, notes, kwds) -> upper bounds``.
-#: Schemes that mapclassify implements come from mapclassify.
+#: Schemes that mapclassify implements come from mapclassify, imported when used; the
+#: default ``quantiles`` and ``equal_interval`` repeat its few operations (the same bins to
+#: the last bit, tested) rather than import it for them.
 SCHEME_BINS: dict[str, _BinsFunction] = {
-    "quantiles": _mapclassify_bins(lambda x, k, kw: mapclassify.Quantiles(x, k=k)),
-    "equal_interval": _mapclassify_bins(lambda x, k, kw: mapclassify.EqualInterval(x, k=k)),
+    "quantiles": _quantile_bins,
+    "equal_interval": _equal_interval_bins,
     "fisher_jenks": _fisher_jenks_bins,
     "natural_breaks": _natural_breaks_bins,
     "headtail_breaks": _headtail_bins,
-    "std_mean": _mapclassify_bins(lambda x, k, kw: mapclassify.StdMean(x, **kw)),
-    "box_plot": _mapclassify_bins(lambda x, k, kw: mapclassify.BoxPlot(x, **kw)),
+    "std_mean": _mapclassify_bins(_mapclassify("StdMean")),
+    "box_plot": _mapclassify_bins(_mapclassify("BoxPlot")),
     "user_defined": _user_defined_bins,
 }
 

@@ -6,29 +6,49 @@ between maps, and (3) all the territories of one class are drawn as one
 compound path, so matplotlib fills a handful of paths instead of tens of
 thousands. This module does (1) and (2); the map code does (3).
 
-The cache holds at most :data:`CACHE_SIZE` entries, keyed by the identity of the
-geometry array (checked with a weak reference and its bounds), the selected
-rows, the target CRS and the tolerance. :func:`clear_cache` empties it.
+The cache holds at most :data:`CACHE_SIZE` entries, keyed by a digest of the
+geometry (its WKB, computed once per geometry array, which is recognised by a weak
+reference and its bounds), the selected rows, the target CRS and the tolerance.
+:func:`clear_cache` empties it. Geometry of :data:`DISK_MIN_VERTICES` vertices or
+more is also stored across processes (:mod:`~territorial.render.static.stored`,
+verified when read), with its projected bounds: a second map of the communes neither
+projects nor simplifies them again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path as Path_
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.path import Path
 
-__all__ = ["CACHE_SIZE", "Drawable", "clear_cache", "display_tolerance", "drawable"]
+from territorial.render.static import stored
+
+__all__ = [
+    "CACHE_SIZE",
+    "DISK_MIN_VERTICES",
+    "Drawable",
+    "clear_cache",
+    "display_tolerance",
+    "drawable",
+]
 
 CACHE_SIZE = 32
+#: Geometry with at least this many vertices is stored across processes (even a small
+#: DROM panel saves the creation of its projection, about 70 ms).
+DISK_MIN_VERTICES = 500
 _CACHE: OrderedDict[tuple, Drawable] = OrderedDict()
 _PROJECTED: OrderedDict[tuple, tuple] = OrderedDict()
+_DIGESTS: dict[int, tuple] = {}
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +77,19 @@ class Drawable:
     coords: np.ndarray
     codes: np.ndarray
     starts: np.ndarray
-    geoms: np.ndarray
     bounds: tuple[float, float, float, float]
     tolerance: float
     n_vertices_source: int
     _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def geoms(self) -> np.ndarray:
+        """The projected (unsimplified) geometries, projected when first asked for if the
+        arrays were read from the cache across processes."""
+        if "geoms" not in self._memo:
+            project: Callable[[], np.ndarray] = self._memo.pop("project")
+            self._memo["geoms"] = project()
+        return self._memo["geoms"]
 
     def points(self) -> np.ndarray:
         """A point inside each territory (for symbols and labels), projected; NaN if empty."""
@@ -96,6 +124,7 @@ def clear_cache() -> None:
     """
     _CACHE.clear()
     _PROJECTED.clear()
+    _DIGESTS.clear()
 
 
 def display_tolerance(extent: float, pixels: float) -> float:
@@ -118,6 +147,78 @@ def _key(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object) -> tuple:
     values = geometry.values
     digest = hashlib.blake2b(np.ascontiguousarray(positions).tobytes(), digest_size=12).digest()
     return (id(values), len(values), digest, str(crs))
+
+
+def _digest(geometry: gpd.GeoSeries) -> str:
+    """sha256 of the geometry (WKB of every row) and its CRS, once per geometry array.
+
+    The array is recognised by a weak reference and its bounds (as for the projections),
+    so that a geometry changed in place gets a new digest."""
+    values = geometry.values
+    raw = np.asarray(values)
+    bounds = shapely.total_bounds(raw)
+    hit = _DIGESTS.get(id(values))
+    if (
+        hit is not None
+        and _alive(hit[0], values)
+        and np.array_equal(bounds, hit[1], equal_nan=True)
+    ):
+        return hit[2]
+    digest = hashlib.sha256(str(geometry.crs.to_wkt() if geometry.crs else None).encode())
+    for start in range(0, len(raw), 4096):  # in chunks: a few MB of WKB at a time
+        for wkb in shapely.to_wkb(raw[start : start + 4096], hex=False):
+            digest.update(b"\0" if wkb is None else wkb)
+            digest.update(b"\x1f")
+    _DIGESTS[id(values)] = (weakref.ref(values), bounds, digest.hexdigest())
+    while len(_DIGESTS) > CACHE_SIZE:
+        _DIGESTS.pop(next(iter(_DIGESTS)))
+    return _DIGESTS[id(values)][2]
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> str:
+    """What stored drawables depend on besides their inputs: this code and the libraries."""
+    from importlib.metadata import version
+
+    from territorial import __version__
+
+    own = hashlib.sha256(Path_(__file__).read_bytes()).hexdigest()
+    return "\n".join([
+        f"format {stored.FORMAT}", __version__, own, np.__version__, shapely.__version__,
+        shapely.geos_version_string, version("pyproj"),
+    ])  # fmt: skip
+
+
+def _stored_key(
+    geometry: gpd.GeoSeries,
+    positions: np.ndarray,
+    crs: object,
+    what: str,
+    digest: str | None = None,
+) -> str | None:
+    """The key of stored arrays of these rows (None below :data:`DISK_MIN_VERTICES`)."""
+    if not stored.ENABLED:
+        return None
+    n = int(shapely.get_num_coordinates(np.asarray(geometry.values)[positions]).sum())
+    if n < DISK_MIN_VERTICES:
+        return None
+    rows = hashlib.sha256(np.ascontiguousarray(positions, dtype="int64").tobytes()).hexdigest()
+    digest = digest if digest is not None else _digest(geometry)
+    text = "\n".join([_versions(), digest, rows, str(crs), what])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _summary(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object) -> dict | None:
+    """Stored bounds and boxes of the projected rows (computed and stored when missing)."""
+    key = _stored_key(geometry, positions, crs, "summary")
+    if key is None:
+        return None
+    arrays = stored.read(key)
+    if arrays is None or set(arrays) != {"bounds", "boxes"}:
+        geoms = _projected(geometry, positions, crs)
+        arrays = {"bounds": shapely.total_bounds(geoms), "boxes": shapely.bounds(geoms)}
+        stored.write(key, arrays)
+    return arrays
 
 
 def _alive(entry_ref: weakref.ref, values: object) -> bool:
@@ -156,6 +257,9 @@ def projected_bounds(
     >>> projected_bounds(g, np.array([0, 1]), 2154)
     (0.0, 0.0, 30.0, 10.0)
     """
+    summary = _summary(geometry, positions, crs)
+    if summary is not None:
+        return tuple(float(v) for v in summary["bounds"])  # type: ignore[return-value]
     geoms = _projected(geometry, positions, crs)
     return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]
 
@@ -170,6 +274,9 @@ def projected_boxes(geometry: gpd.GeoSeries, positions: np.ndarray, crs: object)
     >>> projected_boxes(g, np.array([1]), 2154).tolist()
     [[10.0, 0.0, 30.0, 5.0]]
     """
+    summary = _summary(geometry, positions, crs)
+    if summary is not None:
+        return summary["boxes"]
     return shapely.bounds(_projected(geometry, positions, crs))
 
 
@@ -288,12 +395,44 @@ def drawable(
     if positions is None:
         positions = np.arange(len(geometry))
     positions = np.asarray(positions, dtype="int64")
-    key = (*_key(geometry, positions, crs), float(tolerance))
-    geoms = _projected(geometry, positions, crs)
+    digest = hashlib.blake2b(np.ascontiguousarray(positions).tobytes(), digest_size=12).digest()
+    content = _digest(geometry)
+    key = (content, len(geometry), digest, str(crs), float(tolerance))
     hit = _CACHE.get(key)
-    if hit is not None and hit.geoms is geoms:
+    if hit is not None:
         _CACHE.move_to_end(key)
         return hit
+    disk_key = _stored_key(geometry, positions, crs, f"drawable {float(tolerance)!r}", content)
+    arrays = stored.read(disk_key) if disk_key is not None else None
+    if arrays is not None and set(arrays) == {"coords", "codes", "starts", "bounds", "n"}:
+        result = Drawable(
+            positions=positions,
+            coords=arrays["coords"],
+            codes=arrays["codes"],
+            starts=arrays["starts"],
+            bounds=tuple(float(v) for v in arrays["bounds"]),  # type: ignore[arg-type]
+            tolerance=float(tolerance),
+            n_vertices_source=int(arrays["n"]),
+            _memo={"project": lambda: _projected(geometry, positions, crs)},
+        )
+    else:
+        result = _make_drawable(geometry, positions, crs, tolerance)
+        if disk_key is not None:
+            stored.write(disk_key, {
+                "coords": result.coords, "codes": result.codes, "starts": result.starts,
+                "bounds": np.asarray(result.bounds), "n": np.asarray(result.n_vertices_source),
+            })  # fmt: skip
+    _CACHE[key] = result
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
+def _make_drawable(
+    geometry: gpd.GeoSeries, positions: np.ndarray, crs: object, tolerance: float
+) -> Drawable:
+    """Project, orient, simplify: the arrays of :func:`drawable`."""
+    geoms = _projected(geometry, positions, crs)
     n_source = int(shapely.get_num_coordinates(geoms).sum())
     valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     work = geoms.copy()
@@ -325,12 +464,9 @@ def drawable(
         coords=coords,
         codes=codes,
         starts=starts,
-        geoms=geoms,
         bounds=tuple(float(v) for v in bounds),  # type: ignore[arg-type]
         tolerance=float(tolerance),
         n_vertices_source=n_source,
+        _memo={"geoms": geoms},
     )
-    _CACHE[key] = result
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
     return result
