@@ -123,7 +123,7 @@ def maps(out: Path) -> list[Path]:
     page = web_map(
         wide, layers,
         specs={i: table.catalogue[i] for i in table.values.columns},
-        parents="region",
+        parents={"region": "régions"},
         title="Départements de France",
     )  # fmt: skip
     written.append(page.save(out / "departements.html"))

@@ -39,7 +39,7 @@ def write_pages(out: Path) -> dict[str, Path]:
             gdf,
             INDICATORS,
             specs={i: catalogue[i] for i in INDICATORS},
-            parents=parent,
+            parents={parent: source.level_label_of(parent, "fr")},
             peers=parent,
             peer_names=source.parent_territories(parent)["name"],
             title=title,

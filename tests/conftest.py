@@ -82,3 +82,29 @@ def accident_wheel() -> Callable[[Path, dict[str, str]], Path]:
         return path
 
     return write
+
+
+#: flags of the Debian Chromium driven by the browser tests (no network, no first-run work)
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The Debian Chromium under Playwright, one per test process: Playwright's sync API
+    runs one event loop per process, so every browser test shares this one."""
+    from pathlib import Path
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        yield b
+        b.close()

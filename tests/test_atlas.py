@@ -139,11 +139,8 @@ def test_atlas_killed_then_run_again_is_complete(tmp_path):
 # ---- the index page, in a real browser ------------------------------------------------------
 
 
-def test_index_page_searches_sorts_and_links_offline(tmp_path):
+def test_index_page_searches_sorts_and_links_offline(tmp_path, browser):
     """Synthetic rows (a hostile name among them) drawn by index_page, driven in Chromium."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     import geopandas as gpd
     from shapely import box
 
@@ -157,36 +154,32 @@ def test_index_page_searches_sorts_and_links_offline(tmp_path):
     path = tmp_path / "index.html"
     path.write_text(index_page(rows, columns=["Population"], title="Atlas", shapes=shapes,
                                lang="en"), encoding="utf-8")  # fmt: skip
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"]  # fmt: skip
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        page = browser.new_page()
-        fetched, dialogs = [], []
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                   else (fetched.append(r.request.url), r.abort()))  # fmt: skip
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(path.as_uri())
-        page.wait_for_selector("body[data-ready='1']")
+    page = browser.new_page()
+    fetched, dialogs = [], []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+               else (fetched.append(r.request.url), r.abort()))  # fmt: skip
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
 
-        def codes():
-            return page.eval_on_selector_all(
-                "#t tbody tr:not([hidden]) td:first-child",
-                "cells => cells.map(c => c.textContent)",
-            )
+    def codes():
+        return page.eval_on_selector_all(
+            "#t tbody tr:not([hidden]) td:first-child",
+            "cells => cells.map(c => c.textContent)",
+        )
 
-        assert codes() == ["a", "b", "c"]
-        page.click("#t th:nth-child(3)")  # population, ascending: missing last
-        assert codes() == ["b", "a", "c"]
-        page.click("#t th:nth-child(3)")  # descending
-        assert codes()[:2] == ["a", "b"]
-        page.fill("#q", "cote")  # accents folded
-        assert codes() == ["c"] and page.text_content("#n") == "1"
-        page.fill("#q", "")
-        assert page.eval_on_selector_all("svg.map a", "as => as.map(a => a.getAttribute('href'))"
-                                         ) == ["a.html", "b.html", "c.html"]  # fmt: skip
-        assert page.text_content("#t tbody tr:nth-child(2) td:nth-child(2)") == names["b"]
-        browser.close()
+    assert codes() == ["a", "b", "c"]
+    page.click("#t th:nth-child(3)")  # population, ascending: missing last
+    assert codes() == ["b", "a", "c"]
+    page.click("#t th:nth-child(3)")  # descending
+    assert codes()[:2] == ["a", "b"]
+    page.fill("#q", "cote")  # accents folded
+    assert codes() == ["c"] and page.text_content("#n") == "1"
+    page.fill("#q", "")
+    assert page.eval_on_selector_all("svg.map a", "as => as.map(a => a.getAttribute('href'))"
+                                     ) == ["a.html", "b.html", "c.html"]  # fmt: skip
+    assert page.text_content("#t tbody tr:nth-child(2) td:nth-child(2)") == names["b"]
+    page.close()
     assert fetched == [] and dialogs == []
 
 

@@ -113,6 +113,11 @@ class Source:
             return words.get(lang, words["fr"])[plural]
         return self.level
 
+    def level_label_of(self, level: str, lang: str = "fr", *, plural: bool = True) -> str:
+        """Another level of the source in words (the parents' borders of a page); its
+        name as it is when the source does not know it."""
+        return level
+
     def parent_territories(self, level: str) -> gpd.GeoDataFrame | None:
         """The territories of a parent level (borders, locator maps), None if unknown."""
         return None

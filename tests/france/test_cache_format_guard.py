@@ -81,9 +81,9 @@ RECORDED: dict[str, tuple[int, str]] = {
         2,
         "6da912e67d18b4ed26d13f534453ec00f9408890b39f6d1537191a2d8cf03e22",
     ),
-    "INSEE_FORMAT": (  # 5: former communes merged on 1 January of a derived year (IRIS)
-        5,
-        "bbccfae7be67e41fb568d850a82d3026d49507ec68b1dc47da8eada653c81e5b",
+    "INSEE_FORMAT": (  # 6: the conversion report's dict form has its kind, summary and lines
+        6,
+        "f59693a08d86d8b041e47c4a6e792499aca82f92724d150119b39fe2f46bbf1d",
     ),
     "ACCIDENT_POINTS_FORMAT": (
         2,

@@ -12,8 +12,6 @@ from .conftest import georgia_path
 pytestmark = [pytest.mark.browser, pytest.mark.realdata, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 #: elements whose text must fit their box (a number cut by its cell would be misread)
 FITTED = "h1, .key dt, .key dd, td.num, td.ind, figcaption, .list li, .legend li, .series li"
@@ -42,17 +40,6 @@ MEASURE = """() => {
   }
   return {width: page.width, height: page.height, problems: out};
 }""".replace("arguments_fitted", repr(FITTED))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def _sheets(level_inputs):

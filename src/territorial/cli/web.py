@@ -161,7 +161,7 @@ def web_command(
             k=k,
             palette=palette,
             lang=lang,
-            parents=parent or None,
+            parents={parent: territories.level_label_of(parent, lang)} if parent else None,
             peers=peer,
             peer_names=peer_names,
             diagnosis=diag,

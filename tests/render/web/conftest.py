@@ -107,27 +107,6 @@ def jagged_grid() -> gpd.GeoDataFrame:
     return make_jagged_grid()
 
 
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
 class OpenedPage:
     """A page opened offline, with what it tried to fetch and what it ran."""
 

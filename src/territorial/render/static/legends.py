@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from territorial.format import spec_text
 from territorial.render.classify import Classification
 from territorial.render.static import layout
 from territorial.render.static.painters import Fills, MapOptions, Sizes
@@ -64,10 +65,7 @@ def meta_text(item: Mapping, key: str, lang: str) -> str | None:
     >>> meta_text({"label": ""}, "label", "fr") is None
     True
     """
-    value = item.get(key)
-    if isinstance(value, Mapping):
-        value = value.get(lang) or value.get("fr") or next(iter(value.values()), None)
-    return None if value is None or value == "" else str(value)
+    return spec_text(item, key, lang)  # the one resolver of texts in a language
 
 
 def source_line(gdf: gpd.GeoDataFrame, lang: str, column: str, other: str | None) -> str | None:

@@ -42,7 +42,7 @@ from territorial.errors import (
     MissingCRSError,
 )
 from territorial.files import atomic_path
-from territorial.format import auto_decimals, check_lang
+from territorial.format import auto_decimals, check_lang, spec_text
 from territorial.render.classify import Classification, check_missing_color, classify
 from territorial.render.web import assets
 from territorial.render.web.topology import build_topology, encode_varints
@@ -81,20 +81,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "borders": "Borders",
     },
 }
-
-#: Plural labels of the levels, for the borders entry of the switcher and page titles.
-LEVEL_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "commune": "communes", "canton": "cantons", "circonscription": "circonscriptions",
-        "epci": "EPCI", "arrondissement": "arrondissements", "departement": "départements",
-        "region": "régions",
-    },
-    "en": {
-        "commune": "communes", "canton": "cantons", "circonscription": "constituencies",
-        "epci": "EPCI", "arrondissement": "arrondissements", "departement": "départements",
-        "region": "regions",
-    },
-}  # fmt: skip
 
 _OSM = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -173,10 +159,7 @@ def _json_for_script(data: object) -> str:
 
 
 def _spec_text(spec: object, key: str, lang: str) -> str | None:
-    value = spec.get(key) if isinstance(spec, Mapping) else getattr(spec, key, None)
-    if isinstance(value, Mapping):
-        value = value.get(lang) or next(iter(value.values()), None)
-    return None if value is None else str(value)
+    return spec_text(spec, key, lang)  # the one resolver of texts in a language
 
 
 def _scaled_values(values: np.ndarray, decimals: int) -> list[int | None]:
@@ -385,8 +368,9 @@ def web_map(
         Column with the territories' names (tooltips and search box).
     parents
         Parent code column(s) whose borders are drawn as a context layer
-        (e.g. ``"departement"``, labelled "départements"); a dict maps columns to
-        layer labels.
+        (e.g. ``"departement"``, labelled with the column's name); a dict maps columns
+        to layer labels (``{"departement": "départements"}``: the command gives the
+        level's label from its source).
         Borders are taken from the shared arcs: no extra geometry is shipped.
     peers
         Column grouping the territories whose values are ranked together in
@@ -436,7 +420,7 @@ def web_map(
     if isinstance(parents, str):
         parents = [parents]
     if parents is not None and not isinstance(parents, Mapping):
-        parents = {p: LEVEL_LABELS.get(lang, {}).get(p, p) for p in parents}
+        parents = {p: p for p in parents}  # the caller names them: {column: label}
     for col in parents or {}:
         if col not in gdf.columns:
             raise ColumnNotFoundError("parents", col, gdf.columns)
