@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from territorial.france import indicators, tablecache
 
 IDS = ["density", "unemployment_rate", "median_income", "women_councillors_share"]
 OPTIONS = {"indicators": IDS, "permutations": 99, "seed": 7}
+STORE = Path(tempfile.mkdtemp(prefix="territorial-stored-diagnosis-"))
 
 
 def _fresh(monkeypatch) -> list[str]:
@@ -25,6 +27,8 @@ def _fresh(monkeypatch) -> list[str]:
     computation of a diagnosis set are counted."""
     monkeypatch.setattr(indicators, "_TABLES", {})
     monkeypatch.setattr(tablecache, "ENABLED", True)
+    # a store of this test process's own: other processes prune the user's store meanwhile
+    monkeypatch.setattr(tablecache, "_folder", lambda cache: STORE)
     calls: list[str] = []
     compute = fd._france_diagnosis_set
 

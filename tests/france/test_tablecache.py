@@ -3,6 +3,9 @@ and verified when read back."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -10,11 +13,14 @@ from territorial.france import indicators, tablecache
 
 pytestmark = pytest.mark.realdata
 IDS = ["density", "unemployment_rate", "median_income"]
+STORE = Path(tempfile.mkdtemp(prefix="territorial-stored-tables-"))
 
 
 def _fresh(monkeypatch):
     monkeypatch.setattr(indicators, "_TABLES", {})  # as in a new process
     monkeypatch.setattr(tablecache, "ENABLED", True)
+    # a store of this test process's own: other processes prune the user's store meanwhile
+    monkeypatch.setattr(tablecache, "_folder", lambda cache: STORE)
 
 
 def test_a_stored_table_equals_the_computed_one(monkeypatch):

@@ -97,13 +97,23 @@ def inputs_fingerprint(folder: Path) -> str:
     """Name, size and modification time of every cached input file (derived files excluded:
     the stored tables and diagnoses, the drawn geometry of maps)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or ".tmp" in path.name:
-            continue
-        if not _derived(path.relative_to(folder).as_posix()):
-            stat = path.stat()
+    records = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        # the derived folders are not walked: other processes write and prune them meanwhile
+        dirs[:] = [d for d in dirs if not _derived((here / d).relative_to(folder).as_posix())]
+        for name in files:
+            path = here / name
             rel = path.relative_to(folder).as_posix()
-            digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            if ".tmp" in name or _derived(rel):
+                continue
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed meanwhile (a rebuild): not an input now
+                continue
+            records.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    for record in sorted(records):
+        digest.update(record.encode())
     return digest.hexdigest()
 
 
@@ -226,11 +236,17 @@ def read_table(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Any]
 
 def _prune(cache: str | os.PathLike[str] | None) -> None:
     """Keep the :data:`KEPT` most recently written tables."""
-    folders = [p for p in _folder(cache).iterdir() if p.is_dir()]
-    if len(folders) <= KEPT:
+    dated = []
+    for path in _folder(cache).iterdir():
+        try:
+            if path.is_dir():
+                dated.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:  # pruned meanwhile by another process
+            continue
+    if len(dated) <= KEPT:
         return
-    folders.sort(key=lambda p: p.stat().st_mtime_ns)
-    for old in folders[: len(folders) - KEPT]:
+    dated.sort()
+    for _, old in dated[: len(dated) - KEPT]:
         shutil.rmtree(old, ignore_errors=True)
 
 
