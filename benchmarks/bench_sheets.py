@@ -64,8 +64,8 @@ def _measure(level: str, parent: str, out: Path) -> dict:
     script.write_text(ANCHOR, encoding="utf-8")
     atlas = out / f"atlas-{level}"
     # warm: the level's statistics cached across processes, like any second run
-    _run([TERRITORIAL, "diagnose", f"france:{level}", "--all", "-o", str(out / "warm.csv")])
-    ours_s, ours_mb = _run([TERRITORIAL, "atlas", f"france:{level}", "-o", str(atlas),
+    _run([*TERRITORIAL, "diagnose", f"france:{level}", "--all", "-o", str(out / "warm.csv")])
+    ours_s, ours_mb = _run([*TERRITORIAL, "atlas", f"france:{level}", "-o", str(atlas),
                             "--force", "--quiet", "--jobs", "2"])  # fmt: skip
     anchor_s, anchor_mb = _run([sys.executable, str(script), level, parent,
                                 str(out / f"anchor-{level}")])  # fmt: skip
