@@ -146,11 +146,17 @@ def write(key: str, arrays: dict[str, np.ndarray]) -> None:
         write_bytes_atomic(_path(key), header + b"\n" + payload)
         _prune(target)
     except OSError as error:  # a read-only or full cache: the file is only a shortcut
-        print(
-            f"territorial: the drawn geometry could not be stored in {folder()} "
-            f"({getattr(error, 'strerror', None) or error}); it will be computed again.",
-            file=sys.stderr,
-        )
+        if not _FAILED:  # said once per process, not once per panel of the map
+            _FAILED.append(str(error))
+            print(
+                f"territorial: the drawn geometry could not be stored in {folder()} "
+                f"({getattr(error, 'strerror', None) or error}); it will be computed again.",
+                file=sys.stderr,
+            )
+
+
+#: the first failure to store drawn geometry in this process (the notice is given once)
+_FAILED: list[str] = []
 
 
 def _prune(target: Path) -> None:
