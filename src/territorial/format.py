@@ -15,6 +15,7 @@ from territorial.errors import InvalidArgumentError
 LANGS = ("fr", "en")
 NNBSP = "\u202f"  # narrow no-break space (French thousands separator)
 NBSP = "\u00a0"
+MINUS = "\u2212"  # typographic minus sign, for numbers shown to people
 
 
 def check_lang(lang: str, argument: str = "lang") -> str:
@@ -142,6 +143,8 @@ def format_number(
     '1,234,567.9'
     >>> format_number(0.5, lang="fr", unit="%") == "0,50\\u00a0%"
     True
+    >>> format_number(-3.5, lang="en") == "\\u22123.50"
+    True
     """
     check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -152,8 +155,9 @@ def format_number(
     text = f"{float(value):,.{decimals}f}"
     if lang == "fr":
         text = text.replace(",", NNBSP).replace(".", ",")
-    if text.startswith("-") and all(ch in "-0,." + NNBSP for ch in text):
-        text = text[1:]  # no "-0"
+    if text.startswith("-"):
+        # no "-0"; a negative number takes the typographic minus sign
+        text = text[1:] if all(ch in "-0,." + NNBSP for ch in text) else MINUS + text[1:]
     if unit:
         text = f"{text}{NBSP}{unit}"
     return text
