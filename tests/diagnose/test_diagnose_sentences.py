@@ -19,11 +19,11 @@ from territorial.diagnose.sentences import finding_sentence, gap_phrase
 from territorial.diagnose.weights import contiguity_weights
 
 NBSP = "\u00a0"
-NUM = r"-?\d[\d\u202f]*(?:,\d+)?"
+NUM = r"[-\u2212]?\d[\d\u202f]*(?:,\d+)?"
 
 
 def _fr(text: str) -> float:
-    return float(text.replace("\u202f", "").replace(",", "."))
+    return float(text.replace("\u202f", "").replace(",", ".").replace("\u2212", "-"))
 
 
 @pytest.mark.parametrize("unit", ["%", "%/an", "ans"])
@@ -68,7 +68,7 @@ def test_large_ratios_are_said_in_times_not_in_thousands_of_percent():
     )
     # a reference of 0 or below has no relative gap: the difference, in the unit
     assert gap_phrase(0.4, -0.1, unit="indice", decimals=1, reference_level="region") == (
-        "0,5 au-dessus de la valeur régionale (-0,1)"
+        "0,5 au-dessus de la valeur régionale (\u22120,1)"
     )
 
 

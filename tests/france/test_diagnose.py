@@ -42,12 +42,12 @@ def departements():
 
 
 def _number(text: str, lang: str) -> float:
-    text = text.replace("\u202f", "").replace("\u00a0", "")
+    text = text.replace("\u202f", "").replace("\u00a0", "").replace("\u2212", "-")
     text = text.replace(",", ".") if lang == "fr" else text.replace(",", "")
     return float(text)
 
 
-NUM = r"-?[\d\u202f,.]+"
+NUM = r"[-\u2212]?[\d\u202f,.]+"
 
 
 def _decimals(shown: str, lang: str) -> int:

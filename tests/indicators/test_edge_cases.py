@@ -178,13 +178,13 @@ def test_growth_rates_below_zero_end_to_end():
     table = result.table(lang="en")
     # j: -10 against -20, 10 points (50 %) above; top percentile 0.95: a strength
     assert table.loc["j", "strengths"] == [
-        "Change: -10.00%/year, 10.00 points above the national value (-20.00%/year), "
+        "Change: \u221210.00%/year, 10.00 points above the national value (\u221220.00%/year), "
         "10th decile of territories"
     ]
     # a: -40 % a year against -20, 100 % below; bottom percentile 0.05: a weakness
     assert rates.loc["a", "change"] == pytest.approx(-40.0)
     assert table.loc["a", "weaknesses"] == [
-        "Change: -40.0%/year, 20.0 points below the national value (-20.0%/year), "
+        "Change: \u221240.0%/year, 20.0 points below the national value (\u221220.0%/year), "
         "1st decile of territories"
     ]
     assert [len(table.loc[c, "strengths"]) for c in "abcdefghij"] == [0] * 8 + [1, 1]
