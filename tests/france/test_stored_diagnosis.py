@@ -151,12 +151,12 @@ def test_the_parsed_catalogue_is_stored_and_checked(monkeypatch, tmp_path, capfd
     monkeypatch.setattr(tablecache, "ENABLED", True)
     text = indicators.catalogue_text()
     parsed = parse_yaml(text, where="france")
-    tablecache.write_parsed_catalogue(text, parsed, tmp_path)
-    assert tablecache.read_parsed_catalogue(text, tmp_path) == parsed
-    assert tablecache.read_parsed_catalogue(text + "\n", tmp_path) is None  # another text
+    tablecache.write_parsed_catalogue(text, parsed, cache=tmp_path)
+    assert tablecache.read_parsed_catalogue(text, cache=tmp_path) == parsed
+    assert tablecache.read_parsed_catalogue(text + "\n", cache=tmp_path) is None  # another text
     (stored,) = tablecache._folder(tmp_path).glob("catalogue-*/parsed.json")
     stored.write_bytes(stored.read_bytes().replace(b"density", b"densitx", 1))
-    assert tablecache.read_parsed_catalogue(text, tmp_path) is None
+    assert tablecache.read_parsed_catalogue(text, cache=tmp_path) is None
     assert "parsing the catalogue again" in capfd.readouterr().err
-    tablecache.write_parsed_catalogue("k", {1: "a number as a key"}, tmp_path)  # not JSON
-    assert tablecache.read_parsed_catalogue("k", tmp_path) is None
+    tablecache.write_parsed_catalogue("k", {1: "a number as a key"}, cache=tmp_path)  # not JSON
+    assert tablecache.read_parsed_catalogue("k", cache=tmp_path) is None

@@ -25,9 +25,9 @@ def _fresh(monkeypatch):
 
 def test_a_stored_table_equals_the_computed_one(monkeypatch):
     _fresh(monkeypatch)
-    key = tablecache.table_key("departement", IDS, None)
+    key = tablecache.table_key("departement", IDS)
     computed = indicators._compute_france("departement", indicators=IDS)
-    tablecache.write_table(key, computed, None)
+    tablecache.write_table(key, computed)
     stored = indicators._stored_table("departement", IDS, None)
     pd.testing.assert_frame_equal(stored.values, computed.values)
     pd.testing.assert_frame_equal(stored.flags, computed.flags)
@@ -42,24 +42,24 @@ def test_a_stored_table_equals_the_computed_one(monkeypatch):
 
 def test_the_key_changes_with_the_inputs(tmp_path):
     (tmp_path / "a.parquet").write_bytes(b"1")
-    first = tablecache.table_key("region", IDS, tmp_path)
-    assert first == tablecache.table_key("region", IDS, tmp_path)
-    assert first != tablecache.table_key("region", ["density"], tmp_path)
+    first = tablecache.table_key("region", IDS, cache=tmp_path)
+    assert first == tablecache.table_key("region", IDS, cache=tmp_path)
+    assert first != tablecache.table_key("region", ["density"], cache=tmp_path)
     (tmp_path / "b.parquet").write_bytes(b"2")  # a new cached input (a fetch)
-    assert first != tablecache.table_key("region", IDS, tmp_path)
+    assert first != tablecache.table_key("region", IDS, cache=tmp_path)
 
 
 def test_a_damaged_table_is_computed_again(monkeypatch, capfd):
     _fresh(monkeypatch)
-    key = tablecache.table_key("region", IDS, None)
-    tablecache.write_table(key, indicators._compute_france("region", indicators=IDS), None)
+    key = tablecache.table_key("region", IDS)
+    tablecache.write_table(key, indicators._compute_france("region", indicators=IDS))
     values = tablecache._paths(key, None)["values"]
     values.write_bytes(values.read_bytes()[:-10] + b"0123456789")  # same size, other bytes
-    assert tablecache.read_table(key, None) is None
+    assert tablecache.read_table(key) is None
     assert "computing the table again" in capfd.readouterr().err
     table = indicators.compute_france("region", indicators=IDS)  # recomputed and stored
     assert table.values.loc["11", "density"] > 1000
-    assert tablecache.read_table(key, None) is not None
+    assert tablecache.read_table(key) is not None
 
 
 def test_a_user_catalogue_is_stored_under_its_own_key(monkeypatch):

@@ -642,7 +642,9 @@ def _diagnosis_key(level: str, options: dict, cache: str | os.PathLike[str] | No
     from territorial.france import tablecache
 
     text = json.dumps([f"diagnosis format {DIAGNOSIS_FORMAT}", level, options], sort_keys=True)
-    table = tablecache.table_key(level, None, cache, hashlib.sha256(text.encode()).hexdigest())
+    table = tablecache.table_key(
+        level, None, cache=cache, catalogue=hashlib.sha256(text.encode()).hexdigest()
+    )
     return f"diagnosis-{table}"
 
 

@@ -453,7 +453,9 @@ def _stored_table(
     if level not in FRANCE_INDICATOR_LEVELS:
         return None  # the computation raises the error naming the level
     fingerprint = tablecache.catalogue_fingerprint(catalogue)
-    stored = tablecache.read_table(tablecache.table_key(level, ids, cache, fingerprint), cache)
+    stored = tablecache.read_table(
+        tablecache.table_key(level, ids, cache=cache, catalogue=fingerprint), cache=cache
+    )
     if stored is None:
         return None
     values = stored["values"]
@@ -565,8 +567,8 @@ def compute_france(
         )  # fmt: skip
         if stored:
             try:
-                key_on_disk = tablecache.table_key(level, ids, cache, fingerprint)
-                tablecache.write_table(key_on_disk, table, cache)
+                key_on_disk = tablecache.table_key(level, ids, cache=cache, catalogue=fingerprint)
+                tablecache.write_table(key_on_disk, table, cache=cache)
             except OSError as error:  # a full disk: the table is only a shortcut
                 import sys
 

@@ -136,16 +136,17 @@ def catalogue_fingerprint(catalogue: Any) -> str:
 def table_key(
     level: str,
     ids: list[str] | None,
-    cache: str | os.PathLike[str] | None,
+    *,
+    cache: str | os.PathLike[str] | None = None,
     catalogue: str = "built-in",
 ) -> str:
     """The key of a table of the built-in catalogue at ``level``.
 
     Examples
     --------
-    >>> table_key("region", ["density"], None) == table_key("region", ["density"], None)
+    >>> table_key("region", ["density"]) == table_key("region", ["density"])
     True
-    >>> table_key("region", ["density"], None) != table_key("epci", ["density"], None)
+    >>> table_key("region", ["density"]) != table_key("epci", ["density"])
     True
     """
     from territorial import __version__
@@ -175,8 +176,23 @@ def _paths(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Path]:
     return paths
 
 
-def write_table(key: str, table: Any, cache: str | os.PathLike[str] | None) -> None:
-    """Store an :class:`~territorial.indicators.engine.IndicatorTable` under ``key``."""
+def write_table(key: str, table: Any, *, cache: str | os.PathLike[str] | None = None) -> None:
+    """Store an :class:`~territorial.indicators.engine.IndicatorTable` under ``key``.
+
+    Every file is written atomically and listed with its sha256 in a manifest, which
+    :func:`read_table` checks; the oldest tables beyond :data:`KEPT` are pruned.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from territorial.france import compute_france
+    >>> folder = tempfile.mkdtemp()
+    >>> table = compute_france("region", indicators=["density"])
+    >>> key = table_key("region", ["density"], cache=folder)
+    >>> write_table(key, table, cache=folder)
+    >>> read_table(key, cache=folder)["values"].equals(table.values)
+    True
+    """
     paths = _paths(key, cache)
     folder = paths["manifest"].parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -208,9 +224,16 @@ def _parts_frame(parts: dict[str, pd.DataFrame], index: pd.Index) -> pd.DataFram
     return pd.DataFrame(columns, index=index)
 
 
-def read_table(key: str, cache: str | os.PathLike[str] | None) -> dict[str, Any] | None:
+def read_table(key: str, *, cache: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
     """The stored parts of a table (values, flags, withheld, parts, report), or None when
-    it is missing or does not match its manifest (then said in one line on stderr)."""
+    it is missing or does not match its manifest (then said in one line on stderr).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_table("no-such-key", cache=tempfile.mkdtemp()) is None
+    True
+    """
     paths = _paths(key, cache)
     if not paths["manifest"].exists():
         return None
@@ -268,7 +291,7 @@ def _plain_equal(a: Any, b: Any) -> bool:
     return a == b or (a != a and b != b)  # NaN
 
 
-def read_parsed_catalogue(text: str, cache: str | os.PathLike[str] | None = None) -> Any | None:
+def read_parsed_catalogue(text: str, *, cache: str | os.PathLike[str] | None = None) -> Any | None:
     """The parsed YAML of a catalogue's ``text`` stored by :func:`write_parsed_catalogue`
     (None when missing or failing its check): parsing the built-in catalogue's YAML takes
     half a second of every command that computes indicators.
@@ -293,10 +316,22 @@ def read_parsed_catalogue(text: str, cache: str | os.PathLike[str] | None = None
 
 
 def write_parsed_catalogue(
-    text: str, parsed: Any, cache: str | os.PathLike[str] | None = None
+    text: str, parsed: Any, *, cache: str | os.PathLike[str] | None = None
 ) -> None:
     """Store the parsed YAML of ``text`` when it is plain JSON data (read back equal, types
-    included); a failure to write is only a notice."""
+    included); a failure to write is only a notice.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> write_parsed_catalogue("indicators: []", {"indicators": []}, cache=folder)
+    >>> read_parsed_catalogue("indicators: []", cache=folder)
+    {'indicators': []}
+    >>> write_parsed_catalogue("k", {1: "a number as a key"}, cache=folder)  # not stored
+    >>> read_parsed_catalogue("k", cache=folder) is None
+    True
+    """
     if not ENABLED:
         return
     try:
