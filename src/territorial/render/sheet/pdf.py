@@ -41,7 +41,13 @@ class ChromiumNotFoundError(TerritorialError, FileNotFoundError):
 
 def chromium_path() -> str:
     """The Chromium to print with (``TERRITORIAL_CHROMIUM``, else ``/usr/bin/chromium``,
-    else ``chromium`` on the PATH); raises :class:`ChromiumNotFoundError`."""
+    else ``chromium`` on the PATH); raises :class:`ChromiumNotFoundError`.
+
+    Examples
+    --------
+    >>> chromium_path()  # doctest: +SKIP
+    '/usr/bin/chromium'
+    """
     wanted = os.environ.get("TERRITORIAL_CHROMIUM") or CHROMIUM
     if Path(wanted).is_file() and os.access(wanted, os.X_OK):
         return wanted
